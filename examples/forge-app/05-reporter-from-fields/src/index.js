@@ -1,0 +1,43 @@
+import Resolver from '@forge/resolver';
+import api, { route, storage } from '@forge/api';
+import { getDisplayName } from './user';
+
+const resolver = new Resolver();
+
+resolver.define('getIssue', async ({ context }) => {
+  const key = context.extension.issue.key;
+  const response = await api.asUser().requestJira(route`/rest/api/3/issue/${key}?fields=summary,reporter`, {
+    method: 'GET',
+    headers: { Accept: 'application/json' },
+  });
+  const issue = await response.json();
+  return {
+    summary: issue.fields.summary,
+    reporter: issue.fields.reporter.displayName,
+  };
+});
+
+resolver.define('setSummary', async ({ context, payload }) => {
+  const key = context.extension.issue.key;
+  await api.asUser().requestJira(route`/rest/api/3/issue/${key}`, {
+    method: 'PUT',
+    headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+    body: JSON.stringify({ fields: { summary: payload.summary } }),
+  });
+  return { summary: payload.summary };
+});
+
+resolver.define('getSettings', async ({ context }) => {
+  return (await storage.get(`settings:${context.extension.project.key}`)) ?? { showReporter: true };
+});
+
+resolver.define('saveSettings', async ({ context, payload }) => {
+  await storage.set(`settings:${context.extension.project.key}`, { showReporter: Boolean(payload.showReporter) });
+  return { saved: true };
+});
+
+resolver.define('getAssignee', async ({ payload }) => {
+  return { name: await getDisplayName(payload.accountId) };
+});
+
+export const handler = resolver.getDefinitions();

@@ -1,0 +1,209 @@
+/*
+ * Front-end helpers: git-style messages on stderr, the trace gate, and the
+ * repository, revision, policy and catalog loading that every command
+ * shares. The core modules never print; these functions do.
+ */
+#include "frontend.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static bool trace_on;
+
+static void print_prefixed(const char *prefix, const char *fmt, va_list ap)
+{
+	gjs_buf line = GJS_BUF_INIT;
+	char *clean;
+
+	gjs_buf_vprintf(&line, fmt, ap);
+	clean = gjs_sanitize(gjs_buf_cstr(&line));
+	fprintf(stderr, "%s%s\n", prefix, clean);
+	free(clean);
+	gjs_buf_free(&line);
+}
+
+int gjs_fatal(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	print_prefixed("fatal: ", fmt, ap);
+	va_end(ap);
+	return GJS_EXIT_FATAL;
+}
+
+void gjs_print_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	print_prefixed("error: ", fmt, ap);
+	va_end(ap);
+}
+
+void gjs_print_warning(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	print_prefixed("warning: ", fmt, ap);
+	va_end(ap);
+}
+
+int gjs_usage_error(const char *usage, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (fmt) {
+		va_start(ap, fmt);
+		print_prefixed("error: ", fmt, ap);
+		va_end(ap);
+	}
+	fprintf(stderr, "usage: %s\n", usage);
+	return GJS_EXIT_USAGE;
+}
+
+void gjs_trace_enable(bool on)
+{
+	trace_on = on;
+}
+
+void gjs_trace(const char *fmt, ...)
+{
+	va_list ap;
+	const char *env = getenv("GJS_TRACE");
+
+	if (!trace_on && !(env && *env && strcmp(env, "0")))
+		return;
+	va_start(ap, fmt);
+	print_prefixed("trace: ", fmt, ap);
+	va_end(ap);
+}
+
+bool gjs_use_color(FILE *stream)
+{
+	const char *no_color = getenv("NO_COLOR");
+	const char *term = getenv("TERM");
+
+	if (no_color && *no_color)
+		return false;
+	if (term && !strcmp(term, "dumb"))
+		return false;
+	return isatty(fileno(stream));
+}
+
+int gjs_open_repository(git_repository **out, unsigned int flags)
+{
+	if (git_repository_open_ext(out, (flags & GIT_REPOSITORY_OPEN_FROM_ENV) ? NULL : ".",
+		    flags, NULL) < 0) {
+		const git_error *err = git_error_last();
+
+		if (err && err->klass == GIT_ERROR_REPOSITORY)
+			return gjs_fatal("not a git repository (or any of the parent directories); "
+					 "run this inside a git repository");
+		return gjs_fatal("cannot open the git repository: %s",
+			err && err->message ? err->message : "unknown error");
+	}
+	return 0;
+}
+
+/* Reports whether `revision` names an object that the repository is shallow
+ * at, or that would lie beyond its shallow boundary. */
+static bool looks_cut_by_shallow_clone(git_repository *repo, const char *revision)
+{
+	git_oid id;
+
+	if (!git_repository_is_shallow(repo))
+		return false;
+	if (strlen(revision) >= 7 && strspn(revision, "0123456789abcdefABCDEF") == strlen(revision))
+		return true;
+	return git_oid_fromstrp(&id, revision) == 0 || strstr(revision, "~") || strstr(revision, "^");
+}
+
+int gjs_resolve_commit(git_commit **out, git_repository *repo, const char *revision)
+{
+	git_object *object = NULL;
+	int error;
+
+	error = git_revparse_single(&object, repo, revision);
+	if (error == 0)
+		error = git_object_peel((git_object **)out, object, GIT_OBJECT_COMMIT);
+	git_object_free(object);
+	if (error == 0)
+		return 0;
+
+	if (looks_cut_by_shallow_clone(repo, revision)) {
+		gjs_fatal("commit '%s' is not in this shallow clone", revision);
+		fprintf(stderr, "hint: fetch more history with 'git fetch --deepen=100' or "
+				"'git fetch --unshallow', then run again\n");
+		return GJS_EXIT_FATAL;
+	}
+	if (error == GIT_ENOTFOUND || error == GIT_EAMBIGUOUS || error == GIT_EINVALIDSPEC)
+		return gjs_fatal("unknown revision '%s'; give a commit, branch or tag that exists "
+				 "in this repository", revision);
+	return gjs_fatal("cannot resolve '%s' to a commit: %s", revision,
+		git_error_last() ? git_error_last()->message : "unknown error");
+}
+
+int gjs_load_policy(gjs_policy **out, git_repository *repo)
+{
+	git_config *config = NULL;
+	git_config *snapshot = NULL;
+	int error;
+
+	if (repo)
+		error = git_repository_config(&config, repo);
+	else
+		error = git_config_open_default(&config);
+	if (error < 0) {
+		/* Outside a repository without a readable global config: defaults. */
+		if (!repo) {
+			error = gjs_policy_load(out, NULL);
+			goto done;
+		}
+		gjs_fatal("cannot read git config: %s",
+			git_error_last() ? git_error_last()->message : "unknown error");
+		return GJS_EXIT_FATAL;
+	}
+	if (git_config_snapshot(&snapshot, config) < 0) {
+		git_config_free(config);
+		return gjs_fatal("cannot read git config: %s",
+			git_error_last() ? git_error_last()->message : "unknown error");
+	}
+	error = gjs_policy_load(out, snapshot);
+
+done:
+	git_config_free(snapshot);
+	git_config_free(config);
+	if (error < 0)
+		return gjs_fatal("%s", gjs_error_last());
+	return 0;
+}
+
+int gjs_load_catalog(gjs_catalog **out, const gjs_policy *policy)
+{
+	int error;
+
+	if (policy && policy->catalog) {
+		error = gjs_catalog_load_file(out, policy->catalog);
+		if (error < 0)
+			return gjs_fatal("cannot load the catalog named by jira-scopes.catalog: %s",
+				gjs_error_last());
+		return 0;
+	}
+	if (gjs_catalog_load_builtin(out) < 0)
+		return gjs_fatal("cannot load the built-in catalog: %s", gjs_error_last());
+	return 0;
+}
+
+int gjs_write_stdout(const char *data, size_t len)
+{
+	if (len && fwrite(data, 1, len, stdout) != len)
+		return gjs_fatal("cannot write to standard output: %s", strerror(errno));
+	if (fflush(stdout) != 0)
+		return gjs_fatal("cannot write to standard output: %s", strerror(errno));
+	return 0;
+}

@@ -1,0 +1,506 @@
+/*
+ * HTTP client for the forge APIs, on libcurl. It enforces the transport
+ * rules (certificate checks, plain http only to loopback, no redirects, no
+ * proxy for loopback), bounds every request in time, and retries answers
+ * that ask for it. It knows nothing of GitHub, GitLab or Bitbucket: the
+ * provider code builds URLs and reads bodies.
+ */
+#include "http.h"
+
+#include <ctype.h>
+#include <curl/curl.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#ifndef GJS_VERSION
+#define GJS_VERSION "dev"
+#endif
+
+/* Bodies larger than this are cut off with an error: no forge API answer
+ * that the bot reads comes close. */
+#define MAX_BODY_BYTES (32u * 1024 * 1024)
+
+struct gjs_http {
+	CURL *curl;
+	char *auth_header;
+	gjs_http_options opts;
+};
+
+int gjs_http_new(gjs_http **out, const gjs_http_options *opts)
+{
+	gjs_http *http;
+
+	*out = NULL;
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		gjs_error_set("could not initialise libcurl");
+		return GJS_ERROR;
+	}
+
+	http = gjs_xcalloc(1, sizeof(*http));
+	http->curl = curl_easy_init();
+	if (!http->curl) {
+		free(http);
+		curl_global_cleanup();
+		gjs_error_set("could not create a libcurl handle");
+		return GJS_ERROR;
+	}
+	if (opts)
+		http->opts = *opts;
+	http->auth_header = opts && opts->auth_header ? gjs_xstrdup(opts->auth_header) : NULL;
+	http->opts.auth_header = NULL;
+	if (!http->opts.connect_timeout_ms)
+		http->opts.connect_timeout_ms = 10000;
+	if (!http->opts.timeout_ms)
+		http->opts.timeout_ms = 60000;
+	if (!http->opts.max_retries)
+		http->opts.max_retries = 3;
+	if (http->opts.max_wait <= 0)
+		http->opts.max_wait = 60;
+	if (http->opts.max_single_wait <= 0)
+		http->opts.max_single_wait = 30;
+
+	*out = http;
+	return 0;
+}
+
+void gjs_http_free(gjs_http *http)
+{
+	if (!http)
+		return;
+	curl_easy_cleanup(http->curl);
+	if (http->auth_header) {
+		/* The token should not outlive its use in freed heap memory. */
+		memset(http->auth_header, 0, strlen(http->auth_header));
+		free(http->auth_header);
+	}
+	free(http);
+	curl_global_cleanup();
+}
+
+void gjs_http_response_clear(gjs_http_response *resp)
+{
+	if (!resp)
+		return;
+	gjs_buf_free(&resp->body);
+	gjs_strvec_clear(&resp->headers);
+	resp->status = 0;
+	resp->attempts = 0;
+}
+
+static bool is_loopback_host(const char *host)
+{
+	char *end;
+	long first;
+
+	if (!strcasecmp(host, "localhost") || !strcmp(host, "::1") || !strcmp(host, "[::1]"))
+		return true;
+
+	/* 127.0.0.0/8 in dotted form: curl has already normalised the host. */
+	if (strncmp(host, "127.", 4))
+		return false;
+	first = 0;
+	for (const char *p = host; *p; p++)
+		if (!isdigit((unsigned char)*p) && *p != '.')
+			return false;
+	errno = 0;
+	first = strtol(host, &end, 10);
+	return !errno && first == 127 && *end == '.';
+}
+
+/* Reports whether `url` is on loopback; fills `*scheme_https`. */
+static int classify_url(const char *url, bool *loopback, bool *https)
+{
+	CURLU *u = curl_url();
+	char *scheme = NULL, *host = NULL;
+	int error = GJS_EINVALID;
+
+	if (!u) {
+		gjs_error_set("could not parse URL '%s'", url);
+		return GJS_ERROR;
+	}
+	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
+		gjs_error_set("invalid URL '%s'", url);
+		goto done;
+	}
+
+	*https = !strcasecmp(scheme, "https");
+	*loopback = is_loopback_host(host);
+	if (!*https && strcasecmp(scheme, "http")) {
+		gjs_error_set("unsupported URL scheme '%s' in '%s': use https", scheme, url);
+		goto done;
+	}
+	error = 0;
+
+done:
+	curl_free(scheme);
+	curl_free(host);
+	curl_url_cleanup(u);
+	return error;
+}
+
+int gjs_http_check_url(const char *url)
+{
+	bool loopback = false, https = false;
+	int error = classify_url(url, &loopback, &https);
+
+	if (error < 0)
+		return error;
+	if (!https && !loopback) {
+		gjs_error_set("refusing plain http to '%s': use https "
+			"(plain http is allowed only to 127.0.0.1, ::1 or localhost)", url);
+		return GJS_EINVALID;
+	}
+	return 0;
+}
+
+static size_t on_body(char *data, size_t size, size_t count, void *payload)
+{
+	gjs_buf *body = payload;
+	size_t len = size * count;
+
+	if (body->len + len > MAX_BODY_BYTES)
+		return 0; /* makes curl fail with CURLE_WRITE_ERROR */
+	gjs_buf_put(body, data, len);
+	return len;
+}
+
+static size_t on_header(char *data, size_t size, size_t count, void *payload)
+{
+	gjs_strvec *headers = payload;
+	size_t len = size * count;
+	size_t keep = len;
+
+	/* A new status line starts a new answer (after 100 Continue). */
+	if (len >= 5 && !strncmp(data, "HTTP/", 5)) {
+		gjs_strvec_clear(headers);
+		return len;
+	}
+	while (keep && (data[keep - 1] == '\r' || data[keep - 1] == '\n'))
+		keep--;
+	if (keep)
+		gjs_strvec_pushn(headers, data, keep);
+	return len;
+}
+
+const char *gjs_http_header(const gjs_http_response *resp, const char *name)
+{
+	size_t name_len = strlen(name);
+
+	for (size_t i = 0; i < resp->headers.count; i++) {
+		const char *line = resp->headers.items[i];
+
+		if (strncasecmp(line, name, name_len) || line[name_len] != ':')
+			continue;
+		line += name_len + 1;
+		while (*line == ' ' || *line == '\t')
+			line++;
+		return line;
+	}
+	return NULL;
+}
+
+/* Finds rel="next" in one Link header value. */
+static char *next_in_link_value(const char *value)
+{
+	const char *p = value;
+
+	while ((p = strchr(p, '<')) != NULL) {
+		const char *url_end = strchr(p, '>');
+		const char *params, *params_end, *rel;
+
+		if (!url_end)
+			return NULL;
+		params = url_end + 1;
+		params_end = strchr(params, '<');
+		if (!params_end)
+			params_end = params + strlen(params);
+
+		rel = params;
+		while ((rel = strstr(rel, "rel=")) != NULL && rel < params_end) {
+			const char *v = rel + 4;
+			size_t vlen;
+
+			if (*v == '"')
+				v++;
+			vlen = strcspn(v, "\";,");
+			/* rel may list several space-separated relation types. */
+			for (const char *t = v; t < v + vlen;) {
+				size_t tlen = strcspn(t, " \";,");
+
+				if (tlen == 4 && !strncasecmp(t, "next", 4))
+					return gjs_xstrndup(p + 1, (size_t)(url_end - p - 1));
+				t += tlen;
+				while (*t == ' ')
+					t++;
+				if (!tlen)
+					break;
+			}
+			rel = v;
+		}
+		p = params_end;
+	}
+	return NULL;
+}
+
+char *gjs_http_next_link(const gjs_http_response *resp)
+{
+	for (size_t i = 0; i < resp->headers.count; i++) {
+		const char *line = resp->headers.items[i];
+		char *next;
+
+		if (strncasecmp(line, "Link:", 5))
+			continue;
+		next = next_in_link_value(line + 5);
+		if (next)
+			return next;
+	}
+	return NULL;
+}
+
+/* Parses a non-negative decimal number of a header; -1 when absent or bad. */
+static double header_number(const gjs_http_response *resp, const char *name)
+{
+	const char *value = gjs_http_header(resp, name);
+	char *end;
+	double number;
+
+	if (!value || !*value)
+		return -1;
+	errno = 0;
+	number = strtod(value, &end);
+	while (*end == ' ')
+		end++;
+	if (errno || *end || number < 0)
+		return -1;
+	return number;
+}
+
+/* A reset value above this is an epoch time; below, a count of seconds
+ * (the IETF RateLimit header draft sends seconds, GitLab sends epochs). */
+#define EPOCH_THRESHOLD 1000000000.0
+
+double gjs_http_retry_wait(const gjs_http_response *resp, double now)
+{
+	const char *retry_after = gjs_http_header(resp, "Retry-After");
+	double seconds, reset;
+
+	if (retry_after) {
+		seconds = header_number(resp, "Retry-After");
+		if (seconds >= 0)
+			return seconds;
+		/* Retry-After may also be an HTTP date. */
+		reset = (double)curl_getdate(retry_after, NULL);
+		if (reset > 0)
+			return reset > now ? reset - now : 0;
+	}
+
+	if (header_number(resp, "X-RateLimit-Remaining") == 0) {
+		reset = header_number(resp, "X-RateLimit-Reset");
+		if (reset >= EPOCH_THRESHOLD)
+			return reset > now ? reset - now : 0;
+		if (reset >= 0)
+			return reset;
+	}
+
+	/* GitLab: RateLimit-Reset counts when the quota is spent or on a 429. */
+	if (resp->status == 429 || header_number(resp, "RateLimit-Remaining") == 0) {
+		reset = header_number(resp, "RateLimit-Reset");
+		if (reset >= EPOCH_THRESHOLD)
+			return reset > now ? reset - now : 0;
+		if (reset >= 0)
+			return reset;
+	}
+	return -1;
+}
+
+static bool is_idempotent(const char *method)
+{
+	return !strcmp(method, "GET") || !strcmp(method, "PUT") || !strcmp(method, "DELETE") ||
+		!strcmp(method, "HEAD");
+}
+
+/* Reports whether an answer asks to be retried. */
+static bool should_retry_status(const gjs_http_response *resp)
+{
+	if (resp->status == 429 || (resp->status >= 500 && resp->status <= 599))
+		return true;
+	/* GitHub answers rate limits with 403 and one of these headers. */
+	if (resp->status == 403 &&
+	    (header_number(resp, "X-RateLimit-Remaining") == 0 ||
+	     gjs_http_header(resp, "Retry-After")))
+		return true;
+	return false;
+}
+
+static bool should_retry_transport(CURLcode code, const char *method)
+{
+	/* Nothing reached the server: safe for every method. */
+	if (code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST)
+		return true;
+	/* The server may have acted on it: only for idempotent methods. */
+	if (code == CURLE_OPERATION_TIMEDOUT || code == CURLE_RECV_ERROR ||
+	    code == CURLE_GOT_NOTHING || code == CURLE_SEND_ERROR || code == CURLE_PARTIAL_FILE)
+		return is_idempotent(method);
+	return false;
+}
+
+static void sleep_seconds(double seconds)
+{
+	struct timespec ts;
+
+	if (seconds <= 0)
+		return;
+	ts.tv_sec = (time_t)seconds;
+	ts.tv_nsec = (long)((seconds - (double)ts.tv_sec) * 1e9);
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
+/* Sends one attempt. Returns the curl code; `errbuf` holds curl's detail. */
+static CURLcode send_once(gjs_http *http, gjs_http_response *resp, const char *method,
+	const char *url, const char *body, bool loopback, char *errbuf)
+{
+	struct curl_slist *headers = NULL;
+	CURLcode code;
+	CURL *curl = http->curl;
+
+	gjs_buf_clear(&resp->body);
+	gjs_strvec_clear(&resp->headers);
+	resp->status = 0;
+	errbuf[0] = '\0';
+
+	curl_easy_reset(curl);
+	headers = curl_slist_append(headers, "Accept: application/json");
+	if (body)
+		headers = curl_slist_append(headers, "Content-Type: application/json");
+	if (http->auth_header)
+		headers = curl_slist_append(headers, http->auth_header);
+	/* An empty Expect keeps curl from waiting for 100 Continue on big bodies. */
+	headers = curl_slist_append(headers, "Expect:");
+
+	curl_easy_setopt(curl, CURLOPT_URL, url);
+	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+	curl_easy_setopt(curl, CURLOPT_USERAGENT, "git-jira-scopes/" GJS_VERSION);
+	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, http->opts.connect_timeout_ms);
+	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, http->opts.timeout_ms);
+	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(curl, CURLOPT_WRITEDATA, &resp->body);
+	curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(curl, CURLOPT_HEADERDATA, &resp->headers);
+	curl_easy_setopt(curl, CURLOPT_VERBOSE, 0L);
+	/* A proxy from the environment must not see loopback traffic. */
+	if (loopback)
+		curl_easy_setopt(curl, CURLOPT_PROXY, "");
+
+	if (!strcmp(method, "GET")) {
+		curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+	} else {
+		curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
+		curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body ? body : "");
+		curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
+			(curl_off_t)(body ? strlen(body) : 0));
+	}
+
+	code = curl_easy_perform(curl);
+	if (code == CURLE_OK)
+		curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &resp->status);
+	resp->attempts++;
+
+	curl_slist_free_all(headers);
+	/* Headers were copied by curl_easy_setopt; the list is gone now. */
+	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, NULL);
+	return code;
+}
+
+int gjs_http_request(gjs_http *http, gjs_http_response *resp, const char *method,
+	const char *url, const char *body)
+{
+	char errbuf[CURL_ERROR_SIZE];
+	bool loopback = false, https = false;
+	double waited = 0;
+	unsigned attempt;
+	int error;
+
+	gjs_http_response_clear(resp);
+	error = gjs_http_check_url(url);
+	if (error < 0)
+		return error;
+	error = classify_url(url, &loopback, &https);
+	if (error < 0)
+		return error;
+
+	for (attempt = 0;; attempt++) {
+		CURLcode code = send_once(http, resp, method, url, body, loopback, errbuf);
+		double wait;
+
+		if (code != CURLE_OK) {
+			if (http->opts.trace)
+				http->opts.trace("http: %s %s: %s", method, url,
+					errbuf[0] ? errbuf : curl_easy_strerror(code));
+			if (attempt >= http->opts.max_retries || !should_retry_transport(code, method)) {
+				gjs_error_set("%s %s failed: %s", method, url,
+					errbuf[0] ? errbuf : curl_easy_strerror(code));
+				return code == CURLE_OPERATION_TIMEDOUT ? GJS_ETIMEOUT : GJS_ENETWORK;
+			}
+			wait = (double)(1u << attempt);
+		} else {
+			if (http->opts.trace)
+				http->opts.trace("http: %s %s -> %ld", method, url, resp->status);
+			if (!should_retry_status(resp) || attempt >= http->opts.max_retries)
+				return 0;
+			wait = gjs_http_retry_wait(resp, (double)time(NULL));
+			if (wait < 0)
+				wait = (double)(1u << attempt); /* 1, 2, 4 s */
+		}
+
+		/*
+		 * A wait longer than the limits would hold a CI job for minutes:
+		 * hand the last answer back instead, and let the caller report it.
+		 */
+		if (wait > http->opts.max_single_wait || waited + wait > http->opts.max_wait) {
+			if (http->opts.trace)
+				http->opts.trace("http: not retrying %s %s: the server asks for a "
+					"wait of %.0f s", method, url, wait);
+			if (code != CURLE_OK) {
+				gjs_error_set("%s %s failed: %s", method, url,
+					errbuf[0] ? errbuf : curl_easy_strerror(code));
+				return GJS_ENETWORK;
+			}
+			return 0;
+		}
+		if (http->opts.trace)
+			http->opts.trace("http: retrying %s %s in %.0f s (attempt %u of %u)", method,
+				url, wait, attempt + 2, http->opts.max_retries + 1);
+		sleep_seconds(wait);
+		waited += wait;
+	}
+}
+
+char *gjs_http_escape(const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	gjs_buf out = GJS_BUF_INIT;
+
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (isalnum(*p) || *p == '-' || *p == '.' || *p == '_' || *p == '~') {
+			gjs_buf_putc(&out, (char)*p);
+		} else {
+			gjs_buf_putc(&out, '%');
+			gjs_buf_putc(&out, hex[*p >> 4]);
+			gjs_buf_putc(&out, hex[*p & 15]);
+		}
+	}
+	return gjs_buf_detach(&out);
+}

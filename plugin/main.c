@@ -1,0 +1,81 @@
+/*
+ * Entry point of git-jira-scopes: global options and the command table.
+ * Each command lives in its own cmd_*.c file.
+ */
+#include <git2.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "frontend.h"
+
+static const char usage_text[] =
+	"usage: git jira-scopes [-v] <command> [<args>]\n"
+	"\n"
+	"commands:\n"
+	"   check [REV]          declared against needed scopes at one revision\n"
+	"   diff [BASE] [HEAD]   scopes added and removed between two revisions\n"
+	"   endpoints [REV]      every call site with its operation and scopes\n"
+	"   explain SCOPE        operations a scope allows\n"
+	"   explain 'METHOD PATH'  scopes an operation needs\n"
+	"   catalog import SPEC.json...  write a catalog from OpenAPI specs\n"
+	"   pre-receive          server-side hook: reject unreviewed broad scopes\n"
+	"   pre-push             client-side hook with the same rules\n"
+	"   comment              post the scope report on a pull or merge request\n"
+	"\n"
+	"Run 'git jira-scopes <command> -h' for a command's options.\n";
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+};
+
+static const struct command commands[] = {
+	{ "check", gjs_cmd_check },
+	{ "diff", gjs_cmd_diff },
+	{ "endpoints", gjs_cmd_endpoints },
+	{ "explain", gjs_cmd_explain },
+	{ "catalog", gjs_cmd_catalog },
+	{ "pre-receive", gjs_cmd_pre_receive },
+	{ "pre-push", gjs_cmd_pre_push },
+	{ "comment", gjs_cmd_comment },
+};
+
+int main(int argc, char **argv)
+{
+	int arg = 1;
+	int status;
+
+	while (arg < argc && argv[arg][0] == '-') {
+		if (!strcmp(argv[arg], "-v") || !strcmp(argv[arg], "--verbose")) {
+			gjs_trace_enable(true);
+		} else if (!strcmp(argv[arg], "-h") || !strcmp(argv[arg], "--help")) {
+			fputs(usage_text, stdout);
+			return GJS_EXIT_OK;
+		} else if (!strcmp(argv[arg], "--version")) {
+			printf("git-jira-scopes version %s\n", GJS_VERSION);
+			return GJS_EXIT_OK;
+		} else {
+			fprintf(stderr, "error: unknown option '%s'\n", argv[arg]);
+			fputs(usage_text, stderr);
+			return GJS_EXIT_USAGE;
+		}
+		arg++;
+	}
+	if (arg >= argc) {
+		fputs(usage_text, stderr);
+		return GJS_EXIT_USAGE;
+	}
+
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(argv[arg], commands[i].name))
+			continue;
+		git_libgit2_init();
+		status = commands[i].run(argc - arg, argv + arg);
+		git_libgit2_shutdown();
+		return status;
+	}
+
+	fprintf(stderr, "error: '%s' is not a git jira-scopes command\n", argv[arg]);
+	fputs(usage_text, stderr);
+	return GJS_EXIT_USAGE;
+}

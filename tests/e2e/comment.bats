@@ -1,0 +1,519 @@
+#!/usr/bin/env bats
+# End-to-end tests of `git jira-scopes comment` against loopback fakes of the
+# GitHub, GitLab, Bitbucket Cloud and Bitbucket Data Center REST APIs
+# (tests/servers/fake_forge.py). Each test builds a Forge app repository with
+# a main branch and a feature branch that adds manage:jira-configuration,
+# starts one fake on 127.0.0.1, runs the real binary, and reads the requests
+# and the comments and statuses the fake recorded.
+
+load helpers
+
+FAKE_FORGE=$BATS_TEST_DIRNAME/../servers/fake_forge.py
+TOKEN=test-token-7f3a9c1e5b
+BROAD=manage:jira-configuration
+
+# The call that needs write:jira-work, on line 3 of src/index.js.
+INDEX_BASE="import api, { route } from '@forge/api';
+export async function edit(key, body) {
+  return api.asApp().requestJira(route\`/rest/api/3/issue/\${key}\`, { method: 'PUT', body });
+}"
+
+# The same file plus a call that needs manage:jira-configuration, on line 6.
+INDEX_BANNER="$INDEX_BASE
+export async function banner() {
+  return api.asApp().requestJira(route\`/rest/api/3/announcementBanner\`, { method: 'PUT' });
+}"
+
+setup()
+{
+	gjs_setup
+	# Nothing of the CI that runs this suite may leak into the command.
+	unset GITHUB_ACTIONS GITHUB_EVENT_PATH GITHUB_REPOSITORY GITHUB_API_URL GITHUB_SERVER_URL
+	unset GITHUB_TOKEN GH_TOKEN GITLAB_CI GITLAB_TOKEN CI_JOB_TOKEN CI_API_V4_URL CI_PROJECT_ID
+	unset CI_PROJECT_URL CI_MERGE_REQUEST_IID CI_MERGE_REQUEST_DIFF_BASE_SHA CI_COMMIT_SHA
+	unset CI_MERGE_REQUEST_SOURCE_BRANCH_SHA CI_MERGE_REQUEST_LABELS BITBUCKET_BUILD_NUMBER
+	unset BITBUCKET_PR_ID BITBUCKET_REPO_FULL_NAME BITBUCKET_COMMIT BITBUCKET_PR_DESTINATION_COMMIT
+	unset BITBUCKET_TOKEN BITBUCKET_USER BITBUCKET_APP_PASSWORD
+	unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy
+	SERVER_PID=
+	make_app
+}
+
+teardown()
+{
+	stop_server
+}
+
+# Builds the app: main declares write:jira-work for its one call; the
+# feature branch adds the broad scope and the call that needs it. Sets
+# BASE_SHA and HEAD_SHA, and leaves the feature branch checked out.
+make_app()
+{
+	make_repo app
+	git config jira-scopes.reviewer '*@security.example.com'
+	forge_manifest . write:jira-work
+	write_file src/index.js "$INDEX_BASE"
+	commit "start the app"
+	BASE_SHA=$(git rev-parse HEAD)
+	git checkout -q -b feature
+	forge_manifest . write:jira-work "$BROAD"
+	write_file src/index.js "$INDEX_BANNER"
+	commit "show a banner"
+	HEAD_SHA=$(git rev-parse HEAD)
+}
+
+# start_server PROVIDER SCENARIO-JSON: starts the fake and sets API (its
+# base URL, with the provider's API prefix) and SERVER_PID.
+start_server()
+{
+	local provider=$1 prefix
+	printf '%s\n' "$2" >"$TEST_DIR/scenario.json"
+	rm -f "$TEST_DIR/port"
+	python3 "$FAKE_FORGE" --provider "$provider" --scenario "$TEST_DIR/scenario.json" \
+		--port-file "$TEST_DIR/port" --log "$TEST_DIR/requests.log" \
+		--state "$TEST_DIR/state.json" --lifetime 120 3>&- &
+	SERVER_PID=$!
+	for _ in $(seq 100); do
+		[ -s "$TEST_DIR/port" ] && break
+		sleep 0.1
+	done
+	[ -s "$TEST_DIR/port" ] || { echo "the fake $provider server did not start"; return 1; }
+	prefix=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("prefix", ""))' \
+		"$TEST_DIR/scenario.json")
+	API=http://127.0.0.1:$(cat "$TEST_DIR/port")$prefix
+}
+
+stop_server()
+{
+	if [ -n "${SERVER_PID:-}" ]; then
+		kill "$SERVER_PID" 2>/dev/null || true
+		wait "$SERVER_PID" 2>/dev/null || true
+		SERVER_PID=
+	fi
+}
+
+# Prints a python3 expression over the fake's state `s` (comments,
+# statuses, deleted) and its request log `log` (a list of requests).
+pick()
+{
+	python3 - "$1" "$TEST_DIR/state.json" "$TEST_DIR/requests.log" <<'EOF'
+import json, sys
+s = json.load(open(sys.argv[2]))
+log = [json.loads(line) for line in open(sys.argv[3])]
+value = eval(sys.argv[1], {"s": s, "log": log, "json": json})
+print(value if isinstance(value, str) else json.dumps(value))
+EOF
+}
+
+# refute_text TEXT NEEDLE: fails when NEEDLE occurs in TEXT. (A bare `! cmd`
+# would not fail a bats test.)
+refute_text()
+{
+	case $1 in
+	*"$2"*)
+		printf 'unexpected %s in:\n%s\n' "$2" "$1"
+		return 1
+		;;
+	esac
+}
+
+# The requests as "METHOD PATH?QUERY" lines, query keys sorted.
+requests()
+{
+	pick '"\n".join(r["method"] + " " + r["path"] + ("?" + "&".join(k + "=" + v for k, v in sorted(r["query"].items())) if r["query"] else "") for r in log)'
+}
+
+github()
+{
+	GITHUB_TOKEN=$TOKEN git jira-scopes comment --provider=github --api-url="$API" \
+		--web-url=https://github.com --repo=octo/app --pr=7 --base=main "$@"
+}
+
+# The body of the GitHub comment for the feature branch, for HEAD_SHA.
+github_body()
+{
+	cat <<EOF
+<!-- jira-scopes-report -->
+
+### Jira scope changes
+
+From main \\($(git rev-parse --short=7 main)\\) to HEAD \\($(git rev-parse --short=7 HEAD)\\).
+
+#### manifest\\.yml (forge)
+
+| Added scope | Broad | New operations | Review |
+|---|---|---|---|
+| manage\\:jira\\-configuration | **yes** | $1 | $2 |
+
+Call sites that need manage\\:jira\\-configuration:
+- [src/index\\.js:6](https://github.com/octo/app/blob/$(git rev-parse HEAD)/src/index.js#L6): PUT /rest/api/3/announcementBanner
+EOF
+}
+
+@test "github: first run posts the comment and a failing status" {
+	start_server github '{"token": "'$TOKEN'"}'
+	run --separate-stderr github
+	assert_status 0
+	assert_equal "posted comment 1001 on GitHub pull request octo/app#7
+set commit status jira-scopes on ${HEAD_SHA:0:12} to failure: 1 broad scope added without review" "$output"
+	assert_equal "" "$stderr"
+
+	assert_equal "GET /repos/octo/app/issues/7/comments?per_page=100
+POST /repos/octo/app/issues/7/comments
+POST /repos/octo/app/statuses/$HEAD_SHA" "$(requests)"
+
+	body=$(pick 's["comments"][0]["body"]')
+	assert_equal "<!-- jira-scopes-report -->" "$(printf '%s\n' "$body" | head -n 1)"
+	new_ops=$(printf '%s\n' "$body" | sed -n 's/^| manage\\:jira\\-configuration | \*\*yes\*\* | \([0-9]*\) | .*/\1/p')
+	[ -n "$new_ops" ]
+	assert_equal "$(github_body "$new_ops" '**needed**')" "$(printf '%s\n' "$body" | sed -n '1,/^- \[src/p')"
+	printf '%s\n' "$body" | grep -qx 'Scopes-Reviewed-by: Name <email>'
+
+	assert_equal '[{"context": "jira-scopes", "description": "1 broad scope added without review", "sha": "'$HEAD_SHA'", "state": "failure", "target_url": "https://github.com/octo/app/pull/7"}]' \
+		"$(pick 'json.dumps(s["statuses"], sort_keys=True)')"
+	# The token travels in the Authorization header only.
+	assert_equal "Bearer $TOKEN" "$(pick 'log[1]["headers"]["Authorization"]')"
+}
+
+@test "github: a re-run updates the same comment" {
+	start_server github '{"token": "'$TOKEN'"}'
+	run --separate-stderr github
+	assert_status 0
+	: >"$TEST_DIR/requests.log"
+	run --separate-stderr github
+	assert_status 0
+	assert_equal "updated comment 1001 on GitHub pull request octo/app#7
+set commit status jira-scopes on ${HEAD_SHA:0:12} to failure: 1 broad scope added without review" "$output"
+	assert_equal "GET /repos/octo/app/issues/7/comments?per_page=100
+PATCH /repos/octo/app/issues/comments/1001
+POST /repos/octo/app/statuses/$HEAD_SHA" "$(requests)"
+	assert_equal "[1001]" "$(pick '[c["id"] for c in s["comments"]]')"
+}
+
+@test "github: the comment is found on the third page" {
+	# Pages of two: four comments by people, then the bot's, then one more.
+	start_server github '{"token": "'$TOKEN'", "page_size": 2, "filler": 4,
+		"comments": [{"body": "<!-- jira-scopes-report -->\nold report"},
+		             {"body": "thanks!", "author": "person"}]}'
+	run --separate-stderr github
+	assert_status 0
+	assert_equal "updated comment 1005 on GitHub pull request octo/app#7" "${lines[0]}"
+	assert_equal "GET /repos/octo/app/issues/7/comments?per_page=100
+GET /repos/octo/app/issues/7/comments?page=2&per_page=2
+GET /repos/octo/app/issues/7/comments?page=3&per_page=2
+PATCH /repos/octo/app/issues/comments/1005
+POST /repos/octo/app/statuses/$HEAD_SHA" "$(requests)"
+	assert_equal 6 "$(pick 'len(s["comments"])')"
+}
+
+@test "github: a 429 with Retry-After is retried" {
+	start_server github '{"token": "'$TOKEN'", "faults": [{"method": "GET", "path": "/comments",
+		"status": 429, "headers": {"Retry-After": "1"}, "times": 1,
+		"body": {"message": "API rate limit exceeded"}}]}'
+	SECONDS=0
+	run --separate-stderr github -v
+	assert_status 0
+	[ "$SECONDS" -ge 1 ]
+	assert_equal "posted comment 1001 on GitHub pull request octo/app#7" "${lines[0]}"
+	assert_equal "GET /repos/octo/app/issues/7/comments?per_page=100
+GET /repos/octo/app/issues/7/comments?per_page=100
+POST /repos/octo/app/issues/7/comments
+POST /repos/octo/app/statuses/$HEAD_SHA" "$(requests)"
+	printf '%s\n' "$stderr" | grep -qx "trace: http: retrying GET $API/repos/octo/app/issues/7/comments?per_page=100 in 1 s (attempt 2 of 4)"
+}
+
+@test "github: 5xx answers that never end give up with a clear error" {
+	start_server github '{"token": "'$TOKEN'", "faults": [{"method": "GET", "path": "/comments",
+		"status": 503, "headers": {"Retry-After": "0"}, "times": 10}]}'
+	run --separate-stderr github
+	assert_status 128
+	assert_equal "fatal: could not list the comments of the pull request: GitHub answered 503 (injected failure) after 4 attempts; try again later" "$stderr"
+	assert_equal 4 "$(pick 'len(log)')"
+}
+
+@test "github: a bad token fails clearly and never leaks" {
+	start_server github '{"token": "the-right-token"}'
+	run --separate-stderr github -v
+	assert_status 128
+	assert_equal "" "$output"
+	printf '%s\n' "$stderr" | grep -qx "fatal: could not list the comments of the pull request: GitHub answered 401 (Bad credentials): GITHUB_TOKEN was rejected; it is invalid, expired or revoked, or it was created for another server"
+	refute_text "$output$stderr" "$TOKEN"
+	# The server saw the token in the Authorization header, and nowhere else.
+	assert_equal "Bearer $TOKEN" "$(pick 'log[0]["headers"]["Authorization"]')"
+	assert_equal "False" "$(pick 'str(any("'$TOKEN'" in json.dumps([r["path"], r["query"], r["body"], {k: v for k, v in r["headers"].items() if k != "Authorization"}]) for r in log))')"
+	assert_equal 1 "$(pick 'len(log)')"
+}
+
+@test "github: the token is kept off the command line" {
+	start_server github '{"token": "'$TOKEN'"}'
+	run --separate-stderr github -v
+	assert_status 0
+	refute_text "$output$stderr" "$TOKEN"
+	# Only the documented variable carries it: no option takes a token.
+	run --separate-stderr git jira-scopes comment --token="$TOKEN"
+	assert_status 129
+}
+
+@test "github: 403 and 404 name the missing permission" {
+	start_server github '{"token": "'$TOKEN'", "faults": [{"method": "POST", "path": "/statuses/",
+		"status": 403, "times": 1, "body": {"message": "Resource not accessible by integration"}}]}'
+	run --separate-stderr github
+	assert_status 128
+	assert_equal "fatal: could not set the commit status: GitHub answered 403 (Resource not accessible by integration): GITHUB_TOKEN lacks a permission; a workflow token needs 'permissions: pull-requests: write' and 'statuses: write'; a personal access token needs the repo scope or the pull requests and commit statuses write permissions" "$stderr"
+
+	run --separate-stderr github --repo=octo/other
+	assert_status 128
+	assert_equal "fatal: could not list the comments of the pull request: GitHub answered 404 (Not Found): check the repository 'octo/other' and request 7, and that GITHUB_TOKEN can read the repository (private repositories answer 404 to tokens that cannot see them)" "$stderr"
+}
+
+@test "github: a reviewed commit turns the failing status to success" {
+	start_server github '{"token": "'$TOKEN'"}'
+	run --separate-stderr github
+	assert_status 0
+	git commit -q --allow-empty -m "review the banner scope
+
+Scopes-Reviewed-by: Sam Security <sam@security.example.com>"
+	reviewed=$(git rev-parse HEAD)
+	run --separate-stderr github --exit-code
+	assert_status 0
+	assert_equal "updated comment 1001 on GitHub pull request octo/app#7
+set commit status jira-scopes on ${reviewed:0:12} to success: broad scopes added with review" "$output"
+	assert_equal '[["'$HEAD_SHA'", "failure"], ["'$reviewed'", "success"]]' \
+		"$(pick '[[x["sha"], x["state"]] for x in s["statuses"]]')"
+	pick 's["comments"][0]["body"]' | grep -qE '^\| manage\\:jira\\-configuration \| \*\*yes\*\* \| [0-9]+ \| reviewed by Sam Security &lt;sam\\@security\\.example\\.com&gt; \|$'
+	refute_text "$(pick 's["comments"][0]["body"]')" 'Review needed'
+}
+
+@test "github: --exit-code returns 1 while review is missing" {
+	start_server github '{"token": "'$TOKEN'"}'
+	run --separate-stderr github --exit-code
+	assert_status 1
+	assert_equal "failure" "$(pick 's["statuses"][0]["state"]')"
+}
+
+@test "github: the approval label from the event file approves" {
+	git config jira-scopes.approvalLabel scopes-approved
+	start_server github '{"token": "'$TOKEN'", "prefix": "/api/v3"}'
+	write_file "$TEST_DIR/event.json" '{"action": "labeled", "pull_request": {"number": 7,
+		"base": {"sha": "'$BASE_SHA'"}, "head": {"sha": "'$HEAD_SHA'"},
+		"labels": [{"name": "bug"}, {"name": "scopes-approved"}]}}'
+	GITHUB_ACTIONS=true GITHUB_EVENT_PATH=$TEST_DIR/event.json GITHUB_REPOSITORY=octo/app \
+		GITHUB_API_URL=$API GITHUB_SERVER_URL=https://github.example.com GITHUB_TOKEN=$TOKEN \
+		run --separate-stderr git jira-scopes comment
+	assert_status 0
+	assert_equal "posted comment 1001 on GitHub pull request octo/app#7
+set commit status jira-scopes on ${HEAD_SHA:0:12} to success: broad scopes added with review" "$output"
+	# GitHub Enterprise Server: the API under /api/v3, links to the web host.
+	assert_equal "GET /api/v3/repos/octo/app/issues/7/comments?per_page=100
+POST /api/v3/repos/octo/app/issues/7/comments
+POST /api/v3/repos/octo/app/statuses/$HEAD_SHA" "$(requests)"
+	pick 's["comments"][0]["body"]' | grep -qF "reviewed by the approval label scopes\\-approved"
+	pick 's["comments"][0]["body"]' | grep -qF "(https://github.example.com/octo/app/blob/$HEAD_SHA/src/index.js#L6)"
+	assert_equal "https://github.example.com/octo/app/pull/7" "$(pick 's["statuses"][0]["target_url"]')"
+}
+
+@test "github: labels are read from the API when the event has none" {
+	git config jira-scopes.approvalLabel scopes-approved
+	start_server github '{"token": "'$TOKEN'", "labels": ["scopes-approved"]}'
+	run --separate-stderr github
+	assert_status 0
+	assert_equal "GET /repos/octo/app/issues/7/labels?per_page=100
+GET /repos/octo/app/issues/7/comments?per_page=100
+POST /repos/octo/app/issues/7/comments
+POST /repos/octo/app/statuses/$HEAD_SHA" "$(requests)"
+	assert_equal "success" "$(pick 's["statuses"][0]["state"]')"
+}
+
+@test "github: an oversized report is cut to the comment limit" {
+	{
+		printf '%s\n' "$INDEX_BANNER"
+		for i in $(seq 3000); do
+			printf "export const b%d = () => api.asApp().requestJira(route\`/rest/api/3/announcementBanner\`, { method: 'PUT' });\n" "$i"
+		done
+	} >src/index.js
+	commit "show many banners"
+	start_server github '{"token": "'$TOKEN'"}'
+	run --separate-stderr github
+	assert_status 0
+	length=$(pick 'len(s["comments"][0]["body"])')
+	[ "$length" -le 65536 ]
+	[ "$length" -ge 60000 ]
+	assert_equal "<!-- jira-scopes-report -->" "$(pick 's["comments"][0]["body"].splitlines()[0]')"
+	assert_equal "*This report was cut to fit the comment size limit. Run \`git jira-scopes diff\` locally for the full report.*" \
+		"$(pick 's["comments"][0]["body"].rstrip().splitlines()[-1]')"
+}
+
+@test "github: a duplicate comment is removed" {
+	start_server github '{"token": "'$TOKEN'", "comments": [
+		{"body": "<!-- jira-scopes-report -->\nfirst"},
+		{"body": "<!-- jira-scopes-report -->\nsecond"}]}'
+	run --separate-stderr github --no-status
+	assert_status 0
+	assert_equal "updated comment 1001 on GitHub pull request octo/app#7
+deleted duplicate comment 1002" "$output"
+	assert_equal "[1001]" "$(pick '[c["id"] for c in s["comments"]]')"
+	assert_equal "[]" "$(pick 's["statuses"]')"
+}
+
+@test "github: no scope change and no comment posts nothing" {
+	git checkout -q main
+	git checkout -q -b docs
+	write_file README.md "An app."
+	commit "describe the app"
+	start_server github '{"token": "'$TOKEN'"}'
+	run --separate-stderr github
+	assert_status 0
+	head=$(git rev-parse HEAD)
+	assert_equal "no scope change: no comment on GitHub pull request octo/app#7
+set commit status jira-scopes on ${head:0:12} to success: no broad scope added without review" "$output"
+	assert_equal "GET /repos/octo/app/issues/7/comments?per_page=100
+POST /repos/octo/app/statuses/$head" "$(requests)"
+}
+
+@test "--dry-run prints the comment and status and sends nothing" {
+	start_server github '{"token": "'$TOKEN'"}'
+	run --separate-stderr git jira-scopes comment --provider=github --api-url="$API" \
+		--web-url=https://github.com --repo=octo/app --pr=7 --base=main --dry-run
+	assert_status 0
+	assert_equal "dry run: would set commit status 'jira-scopes' on $HEAD_SHA to failure: 1 broad scope added without review" "${lines[0]}"
+	assert_equal "dry run: would post or update the comment on GitHub pull request octo/app#7:" "${lines[1]}"
+	assert_equal "<!-- jira-scopes-report -->" "${lines[2]}"
+	new_ops=$(printf '%s\n' "$output" | sed -n 's/^| manage\\:jira\\-configuration | \*\*yes\*\* | \([0-9]*\) | .*/\1/p')
+	assert_equal "$(github_body "$new_ops" '**needed**')" "$(printf '%s\n' "$output" | sed -n '3,/^- \[src/p')"
+	assert_equal "" "$stderr"
+	assert_equal 0 "$(pick 'len(log)')"
+}
+
+@test "plain http to a host other than loopback is refused" {
+	GITHUB_TOKEN=$TOKEN run --separate-stderr git jira-scopes comment --provider=github \
+		--api-url=http://api.example.com --repo=octo/app --pr=7 --base=main
+	assert_status 128
+	assert_equal "fatal: refusing plain http to 'http://api.example.com': use https (plain http is allowed only to 127.0.0.1, ::1 or localhost)" "$stderr"
+}
+
+@test "missing request details are usage errors with a hint" {
+	run --separate-stderr git jira-scopes comment --base=main
+	assert_status 128
+	assert_equal "fatal: no provider: not running in GitHub Actions, GitLab CI or Bitbucket Pipelines; pass --provider=github|gitlab|bitbucket|bitbucket-server" "$stderr"
+	run --separate-stderr git jira-scopes comment --provider=gitlab --repo=group/app --base=main
+	assert_status 128
+	assert_equal "fatal: no pull request number for GitLab: run on a pull request event or pass --pr=NUMBER" "$stderr"
+	run --separate-stderr git jira-scopes comment --provider=jira
+	assert_status 129
+}
+
+@test "gitlab: CI variables locate the merge request and its labels" {
+	git config jira-scopes.approvalLabel scopes-approved
+	start_server gitlab '{"token": "'$TOKEN'", "prefix": "/api/v4", "project_id": 42,
+		"page_size": 1, "filler": 2}'
+	GITLAB_CI=true CI_API_V4_URL=$API CI_PROJECT_ID=42 CI_MERGE_REQUEST_IID=7 \
+		CI_MERGE_REQUEST_DIFF_BASE_SHA=$BASE_SHA CI_COMMIT_SHA=$HEAD_SHA \
+		CI_MERGE_REQUEST_LABELS=frontend,scopes-approved \
+		CI_PROJECT_URL=https://gitlab.example.com/group/app GITLAB_TOKEN=$TOKEN \
+		run --separate-stderr git jira-scopes comment
+	assert_status 0
+	assert_equal "posted comment 1003 on GitLab merge request 42#7
+set commit status jira-scopes on ${HEAD_SHA:0:12} to success: broad scopes added with review" "$output"
+	assert_equal "GET /api/v4/projects/42/merge_requests/7/notes?order_by=created_at&per_page=100&sort=asc
+GET /api/v4/projects/42/merge_requests/7/notes?order_by=created_at&page=2&per_page=100&sort=asc
+POST /api/v4/projects/42/merge_requests/7/notes
+POST /api/v4/projects/42/statuses/$HEAD_SHA" "$(requests)"
+	assert_equal "$TOKEN" "$(pick 'log[0]["headers"]["PRIVATE-TOKEN"]')"
+	assert_equal '{"description": "broad scopes added with review", "name": "jira-scopes", "sha": "'$HEAD_SHA'", "state": "success", "target_url": "https://gitlab.example.com/group/app/-/merge_requests/7"}' \
+		"$(pick 'json.dumps(s["statuses"][0], sort_keys=True)')"
+	pick 's["comments"][2]["body"]' | grep -qF "(https://gitlab.example.com/group/app/-/blob/$HEAD_SHA/src/index.js#L6)"
+	assert_equal "<!-- jira-scopes-report -->" "$(pick 's["comments"][2]["body"].splitlines()[0]')"
+}
+
+@test "gitlab: a failing status uses the state failed, labels from the API" {
+	git config jira-scopes.approvalLabel scopes-approved
+	start_server gitlab '{"token": "'$TOKEN'", "prefix": "/api/v4", "repo": "group/app",
+		"labels": ["frontend"]}'
+	GITLAB_TOKEN=$TOKEN run --separate-stderr git jira-scopes comment --provider=gitlab \
+		--api-url="$API" --repo=group/app --pr=7 --base=main
+	assert_status 0
+	assert_equal "GET /api/v4/projects/group%2Fapp/merge_requests/7
+GET /api/v4/projects/group%2Fapp/merge_requests/7/notes?order_by=created_at&per_page=100&sort=asc
+POST /api/v4/projects/group%2Fapp/merge_requests/7/notes
+POST /api/v4/projects/group%2Fapp/statuses/$HEAD_SHA" "$(requests)"
+	assert_equal "failed" "$(pick 's["statuses"][0]["state"]')"
+	pick 's["comments"][0]["body"]' | grep -qF "(http://127.0.0.1:$(cat "$TEST_DIR/port")/group/app/-/blob/$HEAD_SHA/src/index.js#L6)"
+}
+
+@test "gitlab: CI_JOB_TOKEN alone is explained" {
+	CI_JOB_TOKEN=job-token-value run --separate-stderr git jira-scopes comment --provider=gitlab \
+		--repo=42 --pr=7 --base=main
+	assert_status 128
+	assert_equal "fatal: GITLAB_TOKEN is not set, and CI_JOB_TOKEN cannot post merge request notes or commit statuses: create a project access token with the 'api' scope and the Developer role, and store it as a masked CI/CD variable named GITLAB_TOKEN" "$stderr"
+}
+
+@test "bitbucket: Pipelines variables, the link marker and a build status" {
+	start_server bitbucket '{"token": "'$TOKEN'", "prefix": "/2.0", "page_size": 2, "filler": 3}'
+	BITBUCKET_BUILD_NUMBER=12 BITBUCKET_REPO_FULL_NAME=team/app BITBUCKET_PR_ID=7 \
+		BITBUCKET_COMMIT=${HEAD_SHA:0:12} BITBUCKET_PR_DESTINATION_COMMIT=${BASE_SHA:0:12} \
+		BITBUCKET_TOKEN=$TOKEN run --separate-stderr git jira-scopes comment --api-url="$API"
+	assert_status 0
+	assert_equal "posted comment 1004 on Bitbucket Cloud pull request team/app#7
+set commit status jira-scopes on ${HEAD_SHA:0:12} to failure: 1 broad scope added without review" "$output"
+	assert_equal "GET /2.0/repositories/team/app/pullrequests/7/comments?pagelen=100
+GET /2.0/repositories/team/app/pullrequests/7/comments?page=2&pagelen=2
+POST /2.0/repositories/team/app/pullrequests/7/comments
+POST /2.0/repositories/team/app/commit/$HEAD_SHA/statuses/build" "$(requests)"
+	assert_equal "[//]: # (jira-scopes-report)" "$(pick 's["comments"][3]["body"].splitlines()[0]')"
+	pick 's["comments"][3]["body"]' | grep -qF "(http://127.0.0.1:$(cat "$TEST_DIR/port")/team/app/src/$HEAD_SHA/src/index.js#lines-6)"
+	assert_equal '{"description": "1 broad scope added without review", "key": "jira-scopes", "sha": "'$HEAD_SHA'", "state": "FAILED", "url": "http://127.0.0.1:'$(cat "$TEST_DIR/port")'/team/app/pull-requests/7"}' \
+		"$(pick 'json.dumps(s["statuses"][0], sort_keys=True)')"
+
+	# A second run finds the comment on the second page and updates it.
+	: >"$TEST_DIR/requests.log"
+	BITBUCKET_BUILD_NUMBER=13 BITBUCKET_REPO_FULL_NAME=team/app BITBUCKET_PR_ID=7 \
+		BITBUCKET_COMMIT=${HEAD_SHA:0:12} BITBUCKET_PR_DESTINATION_COMMIT=${BASE_SHA:0:12} \
+		BITBUCKET_TOKEN=$TOKEN run --separate-stderr git jira-scopes comment --api-url="$API"
+	assert_status 0
+	assert_equal "updated comment 1004 on Bitbucket Cloud pull request team/app#7" "${lines[0]}"
+	assert_equal 4 "$(pick 'len(s["comments"])')"
+}
+
+@test "bitbucket: an app password is sent as basic authentication" {
+	start_server bitbucket '{"token": "unused", "basic": "ci-bot:app-pass-1234", "prefix": "/2.0"}'
+	BITBUCKET_USER=ci-bot BITBUCKET_APP_PASSWORD=app-pass-1234 run --separate-stderr \
+		git jira-scopes -v comment --provider=bitbucket --api-url="$API" --repo=team/app --pr=7 \
+		--base=main
+	assert_status 0
+	assert_equal "Basic $(printf 'ci-bot:app-pass-1234' | base64)" "$(pick 'log[0]["headers"]["Authorization"]')"
+	refute_text "$output$stderr" "app-pass-1234"
+}
+
+@test "bitbucket-server: a 409 is retried once with the fresh version" {
+	start_server bitbucket-server '{"token": "'$TOKEN'", "repo": "PROJ/app", "page_size": 2,
+		"filler": 3, "stale_version_on_put": true,
+		"comments": [{"body": "[//]: # (jira-scopes-report)\n\nold report", "version": 3}]}'
+	BITBUCKET_TOKEN=$TOKEN run --separate-stderr git jira-scopes comment \
+		--provider=bitbucket-server --api-url="$API" --repo=PROJ/app --pr=7 --base=main
+	assert_status 0
+	assert_equal "updated comment 1004 on Bitbucket Data Center pull request PROJ/app#7
+set commit status jira-scopes on ${HEAD_SHA:0:12} to failure: 1 broad scope added without review" "$output"
+	assert_equal "GET /rest/api/1.0/projects/PROJ/repos/app/pull-requests/7/activities?limit=100&start=0
+GET /rest/api/1.0/projects/PROJ/repos/app/pull-requests/7/activities?limit=100&start=2
+GET /rest/api/1.0/projects/PROJ/repos/app/pull-requests/7/activities?limit=100&start=4
+PUT /rest/api/1.0/projects/PROJ/repos/app/pull-requests/7/comments/1004
+GET /rest/api/1.0/projects/PROJ/repos/app/pull-requests/7/comments/1004
+PUT /rest/api/1.0/projects/PROJ/repos/app/pull-requests/7/comments/1004
+POST /rest/build-status/1.0/commits/$HEAD_SHA" "$(requests)"
+	assert_equal "[3, 4]" "$(pick '[r["body"]["version"] for r in log if r["method"] == "PUT"]')"
+	assert_equal 5 "$(pick '[c for c in s["comments"] if c["id"] == 1004][0]["version"]')"
+	pick '[c for c in s["comments"] if c["id"] == 1004][0]["body"]' | grep -qF "(http://127.0.0.1:$(cat "$TEST_DIR/port")/projects/PROJ/repos/app/browse/src/index.js?at=$HEAD_SHA#6)"
+	assert_equal '{"description": "1 broad scope added without review", "key": "jira-scopes", "sha": "'$HEAD_SHA'", "state": "FAILED", "url": "http://127.0.0.1:'$(cat "$TEST_DIR/port")'/projects/PROJ/repos/app/pull-requests/7"}' \
+		"$(pick 'json.dumps(s["statuses"][0], sort_keys=True)')"
+}
+
+@test "bitbucket-server: needs --api-url and a PROJECT/REPO" {
+	BITBUCKET_TOKEN=$TOKEN run --separate-stderr git jira-scopes comment \
+		--provider=bitbucket-server --repo=PROJ/app --pr=7 --base=main
+	assert_status 128
+	assert_equal "fatal: no API URL for Bitbucket Data Center: pass --api-url=https://HOST" "$stderr"
+	BITBUCKET_TOKEN=$TOKEN run --separate-stderr git jira-scopes comment \
+		--provider=bitbucket-server --api-url=https://bitbucket.example.com --repo=app --pr=7 --base=main
+	assert_status 128
+	assert_equal "fatal: invalid repository 'app' for Bitbucket Data Center: expected PROJECT/REPO" "$stderr"
+}

@@ -143,7 +143,7 @@ def with_call(probability, filler, call):
         calls += 1
     return text
 
-# Six Forge apps of 1,500 files each, plus a few vendored files in the first.
+# Six Forge apps of 1,500 files each, plus 40 files under node_modules/ in each.
 for app in range(6):
     scopes = ["read:jira-work", "write:jira-work", "read:jira-user", "storage:app"]
     if app == 5:

@@ -29,30 +29,45 @@ ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 
 SOURCES = $(wildcard plugin/*.c)
 OBJECTS = $(patsubst plugin/%.c,$(BUILD)/%.o,$(SOURCES)) $(BUILD)/catalog_data.o
-LIB_OBJECTS = $(filter-out $(BUILD)/main.o,$(OBJECTS))
+MAINS = $(BUILD)/main.o $(BUILD)/comment_main.o
+LIB_OBJECTS = $(filter-out $(MAINS),$(OBJECTS))
+# The comment bot is the only network client. It is a binary of its own, so
+# that git-jira-scopes, which runs as a server hook, loads no libcurl: that
+# saves about 10 ms of dynamic linking on every push.
+BOT_OBJECTS = $(BUILD)/cmd_comment.o $(BUILD)/http.o $(patsubst plugin/%.c,$(BUILD)/%.o,$(wildcard plugin/provider*.c))
+CORE_OBJECTS = $(filter-out $(BOT_OBJECTS),$(LIB_OBJECTS))
+CORE_PKGS = libgit2 libcjson yaml-0.1
+CORE_LIBS = $(shell $(PKG_CONFIG) --libs $(CORE_PKGS) 2>/dev/null)
 UNIT_SOURCES = $(wildcard tests/unit/test_*.c)
 UNIT_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SOURCES))
 
 # Every build directory gets its own binary; the default build also puts one
 # at the top of the repository, where git finds it with `PATH=$PWD:$PATH`.
 BINARY = $(BUILD)/git-jira-scopes
+BOT_BINARY = $(BUILD)/git-jira-scopes-comment
 ifeq ($(BUILD),build)
-TOP_BINARY = git-jira-scopes
+TOP_BINARY = git-jira-scopes git-jira-scopes-comment
 endif
 
 .PHONY: all deps demo test unit e2e bench install clean catalog
 .DEFAULT_GOAL := all
 
-all: deps $(BINARY) $(TOP_BINARY)
+all: deps $(BINARY) $(BOT_BINARY) $(TOP_BINARY)
 
 git-jira-scopes: $(BUILD)/git-jira-scopes
+	cp $< $@
+
+git-jira-scopes-comment: $(BUILD)/git-jira-scopes-comment
 	cp $< $@
 
 deps:
 	@sh pkg/install-deps.sh build
 
-$(BINARY): $(OBJECTS)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(OBJECTS) $(PKG_LIBS)
+$(BINARY): $(BUILD)/main.o $(CORE_OBJECTS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(BUILD)/main.o $(CORE_OBJECTS) $(CORE_LIBS)
+
+$(BOT_BINARY): $(BUILD)/comment_main.o $(LIB_OBJECTS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(BUILD)/comment_main.o $(LIB_OBJECTS) $(PKG_LIBS)
 
 $(BUILD)/%.o: plugin/%.c $(wildcard include/*.h) | $(BUILD)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
@@ -91,7 +106,8 @@ bench: all
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(BINARY) $(DESTDIR)$(PREFIX)/bin/git-jira-scopes
+	install -m 755 $(BOT_BINARY) $(DESTDIR)$(PREFIX)/bin/git-jira-scopes-comment
 	install -m 644 pkg/git-jira-scopes.1 $(DESTDIR)$(PREFIX)/share/man/man1/git-jira-scopes.1
 
 clean:
-	rm -rf build build-* git-jira-scopes
+	rm -rf build build-* git-jira-scopes git-jira-scopes-comment

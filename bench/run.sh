@@ -51,7 +51,7 @@ import os
 import sys
 import time
 
-RUNS = 3
+RUNS = 5
 repo = sys.argv[1]
 
 def measure(argv):

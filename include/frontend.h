@@ -14,6 +14,9 @@
 #include "common.h"
 #include "policy.h"
 
+/* Initializes libgit2 for a command; see frontend.c for the options set. */
+void gjs_git_init(void);
+
 /* Exit codes, as git uses them. */
 enum {
 	GJS_EXIT_OK = 0,

@@ -2,9 +2,11 @@
  * Entry point of git-jira-scopes: global options and the command table.
  * Each command lives in its own cmd_*.c file.
  */
+#include <errno.h>
 #include <git2.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "frontend.h"
 
@@ -37,8 +39,35 @@ static const struct command commands[] = {
 	{ "catalog", gjs_cmd_catalog },
 	{ "pre-receive", gjs_cmd_pre_receive },
 	{ "pre-push", gjs_cmd_pre_push },
-	{ "comment", gjs_cmd_comment },
 };
+
+/*
+ * Runs the comment bot, a binary of its own (git-jira-scopes-comment) so
+ * that this one links no HTTP library. It is looked up beside this binary
+ * first, then on PATH. Returns only on failure.
+ */
+static int run_comment_binary(char **argv)
+{
+	static const char name[] = "git-jira-scopes-comment";
+	char self[4096];
+	ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	argv[0] = (char *)name;
+	if (len > 0) {
+		char *slash;
+
+		self[len] = '\0';
+		slash = strrchr(self, '/');
+		if (slash && (size_t)(slash - self) + sizeof(name) + 1 < sizeof(self)) {
+			memcpy(slash + 1, name, sizeof(name));
+			execv(self, argv);
+		}
+	}
+	execvp(name, argv);
+	fprintf(stderr, "fatal: cannot run %s: %s; install it beside git-jira-scopes "
+			"('make install' installs both)\n", name, strerror(errno));
+	return GJS_EXIT_FATAL;
+}
 
 int main(int argc, char **argv)
 {
@@ -47,6 +76,8 @@ int main(int argc, char **argv)
 
 	while (arg < argc && argv[arg][0] == '-') {
 		if (!strcmp(argv[arg], "-v") || !strcmp(argv[arg], "--verbose")) {
+			/* Through the environment, so that the comment binary sees it too. */
+			setenv("GJS_TRACE", "1", 1);
 			gjs_trace_enable(true);
 		} else if (!strcmp(argv[arg], "-h") || !strcmp(argv[arg], "--help")) {
 			fputs(usage_text, stdout);
@@ -66,10 +97,13 @@ int main(int argc, char **argv)
 		return GJS_EXIT_USAGE;
 	}
 
+	if (!strcmp(argv[arg], "comment"))
+		return run_comment_binary(argv + arg);
+
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(argv[arg], commands[i].name))
 			continue;
-		git_libgit2_init();
+		gjs_git_init();
 		status = commands[i].run(argc - arg, argv + arg);
 		git_libgit2_shutdown();
 		return status;

@@ -24,7 +24,7 @@ export PATH
 cd "$work"
 
 first=$(git rev-list --max-parents=0 HEAD)
-echo "The example Forge app in $work has this history:"
+echo "The example Forge app in examples/work has this history:"
 echo
 git log --reverse --format='  %h %s'
 echo

@@ -59,7 +59,7 @@ typedef struct {
 	size_t app_count;
 	gjs_call_site *orphans; /* call sites outside every app */
 	size_t orphan_count;
-	size_t skipped_blobs; /* binary, oversized or vendored files not scanned */
+	size_t skipped_blobs; /* source files not scanned: binary, oversized, or skipped by a glob */
 } gjs_analysis;
 
 /* Scan results cached by blob id for one run; shared by several analyses. */

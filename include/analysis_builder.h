@@ -15,9 +15,10 @@ void gjs_analysis_builder_free(gjs_analysis_builder *builder);
 
 /*
  * Tells whether a path is a source file to scan: a known language, not under
- * a skipped glob (unless a scan glob names it). Sets `*language`.
+ * a skipped glob (unless a scan glob names it). Sets `*language`, and counts
+ * a source file that a glob skips.
  */
-bool gjs_analysis_builder_wants(const gjs_analysis_builder *builder, const char *path,
+bool gjs_analysis_builder_wants(gjs_analysis_builder *builder, const char *path,
 	gjs_language *language);
 /* The size limit in bytes above which a file is skipped. */
 size_t gjs_analysis_builder_max_size(const gjs_analysis_builder *builder);

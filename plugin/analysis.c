@@ -91,7 +91,7 @@ static bool matches_any(const gjs_strvec *globs, const char *path)
 	return false;
 }
 
-bool gjs_analysis_builder_wants(const gjs_analysis_builder *builder, const char *path,
+bool gjs_analysis_builder_wants(gjs_analysis_builder *builder, const char *path,
 	gjs_language *language)
 {
 	bool skipped = false;
@@ -108,6 +108,8 @@ bool gjs_analysis_builder_wants(const gjs_analysis_builder *builder, const char 
 	}
 	if (skipped && matches_any(builder->opts.scan, path))
 		skipped = false;
+	if (skipped)
+		builder->skipped++;
 	return !skipped;
 }
 

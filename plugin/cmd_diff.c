@@ -138,6 +138,24 @@ static bool has_findings(const gjs_diff *diff)
 	return false;
 }
 
+/* Prints BASE's malformed declarations that HEAD does not repeat, so that a
+ * file broken on both sides is named once. Returns how many it printed. */
+static size_t report_base_errors(const gjs_analysis *base, const gjs_analysis *head)
+{
+	size_t count = 0;
+
+	for (size_t i = 0; i < base->app_count; i++) {
+		const gjs_declaration *decl = base->apps[i].decl;
+		const gjs_app *later = gjs_analysis_find_app(head, decl->path);
+
+		if (!decl->error || (later && later->decl->error && !strcmp(later->decl->error, decl->error)))
+			continue;
+		gjs_fatal("%s (in the base revision)", decl->error);
+		count++;
+	}
+	return count;
+}
+
 int gjs_cmd_diff(int argc, char **argv)
 {
 	gjs_cmd_options opts;
@@ -194,7 +212,7 @@ int gjs_cmd_diff(int argc, char **argv)
 	if (status)
 		goto done;
 
-	if (gjs_cmd_report_declaration_errors(base) + gjs_cmd_report_declaration_errors(head))
+	if (report_base_errors(base, head) + gjs_cmd_report_declaration_errors(head))
 		status = GJS_EXIT_FATAL;
 	else if (opts.exit_code && has_findings(diff))
 		status = GJS_EXIT_FINDINGS;

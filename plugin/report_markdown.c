@@ -245,30 +245,39 @@ static bool diff_app_markdown(gjs_buf *out, const gjs_diff_app *entry, const gjs
 	return needs_review;
 }
 
-/* Cuts the report at a line boundary so that it fits `max_chars`, with a note. */
-static void cut_to_limit(gjs_buf *out, size_t start, size_t max_chars)
+/*
+ * Cuts the report that starts at `start` at a line boundary so that, with a
+ * note and then `tail`, it fits `max_chars`. The tail (the review request)
+ * is what a reader must not lose, so it is never cut.
+ */
+static void cut_to_limit(gjs_buf *out, size_t start, size_t max_chars, const char *tail)
 {
 	static const char note[] =
-		"\n\n*This report was cut to fit the comment size limit. Run "
-		"`git jira-scopes diff` locally for the full report.*\n";
-	size_t budget;
+		"\n*This report was cut to fit the comment size limit. Run "
+		"`git jira-scopes diff` locally for the full report.*\n\n";
+	size_t tail_len = strlen(tail);
 	size_t cut;
 
-	if (!max_chars || out->len - start <= max_chars || max_chars <= sizeof(note))
+	if (!max_chars || out->len - start + tail_len <= max_chars ||
+	    max_chars <= sizeof(note) + tail_len) {
+		gjs_buf_puts(out, tail);
 		return;
-	budget = max_chars - sizeof(note);
-	cut = start + budget;
+	}
+	cut = start + (max_chars - sizeof(note) - tail_len);
 	while (cut > start && out->ptr[cut] != '\n')
 		cut--;
 	out->len = cut;
 	out->ptr[cut] = '\0';
+	gjs_buf_puts(out, "\n");
 	gjs_buf_puts(out, note);
+	gjs_buf_puts(out, tail);
 }
 
 int gjs_report_diff_markdown(gjs_buf *out, const gjs_diff *diff, const gjs_catalog *catalog,
 	const gjs_report_options *opts)
 {
 	size_t start = out->len;
+	gjs_buf tail = GJS_BUF_INIT;
 	bool any = false;
 	bool needs_review = false;
 
@@ -289,12 +298,13 @@ int gjs_report_diff_markdown(gjs_buf *out, const gjs_diff *diff, const gjs_catal
 	if (!any)
 		gjs_buf_puts(out, "No scope changes.\n");
 	if (needs_review) {
-		gjs_buf_printf(out, "**Review needed:** a broad scope is added. A reviewer allowed by "
-				    "the policy, who did not author the change, adds this trailer to a "
-				    "commit of the request:\n\n```\n%s: Name <email>\n```\n",
+		gjs_buf_printf(&tail, "**Review needed:** a broad scope is added. A reviewer allowed by "
+				      "the policy, who did not author the change, adds this trailer to a "
+				      "commit of the request:\n\n```\n%s: Name <email>\n```\n",
 			opts->trailer ? opts->trailer : "Scopes-Reviewed-by");
 	}
-	cut_to_limit(out, start, opts->max_chars);
+	cut_to_limit(out, start, opts->max_chars, gjs_buf_cstr(&tail));
+	gjs_buf_free(&tail);
 	return 0;
 }
 
@@ -347,6 +357,6 @@ int gjs_report_check_markdown(gjs_buf *out, const gjs_analysis *analysis, const 
 			gjs_buf_putc(out, '\n');
 		}
 	}
-	cut_to_limit(out, start, opts->max_chars);
+	cut_to_limit(out, start, opts->max_chars, "");
 	return 0;
 }

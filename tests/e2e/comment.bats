@@ -340,8 +340,14 @@ POST /repos/octo/app/statuses/$HEAD_SHA" "$(requests)"
 	[ "$length" -le 65536 ]
 	[ "$length" -ge 60000 ]
 	assert_equal "<!-- jira-scopes-report -->" "$(pick 's["comments"][0]["body"].splitlines()[0]')"
-	assert_equal "*This report was cut to fit the comment size limit. Run \`git jira-scopes diff\` locally for the full report.*" \
-		"$(pick 's["comments"][0]["body"].rstrip().splitlines()[-1]')"
+	assert_equal "true" \
+		"$(pick '"*This report was cut to fit the comment size limit. Run `git jira-scopes diff` locally for the full report.*" in s["comments"][0]["body"].splitlines()')"
+	# The review request comes after the cut, whole.
+	assert_equal "**Review needed:** a broad scope is added. A reviewer allowed by the policy, who did not author the change, adds this trailer to a commit of the request:
+
+\`\`\`
+Scopes-Reviewed-by: Name <email>
+\`\`\`" "$(pick '"\n".join(s["comments"][0]["body"].rstrip().splitlines()[-5:])')"
 }
 
 @test "github: a duplicate comment is removed" {

@@ -240,7 +240,8 @@ static void vendored_and_binary_files_skipped(void **state)
 
 	(void)state;
 	assert_int_equal(analysis->apps[0].call_count, 0);
-	assert_int_equal(analysis->skipped_blobs, 1);
+	/* Three files skipped by the default globs and one binary file. */
+	assert_int_equal(analysis->skipped_blobs, 4);
 	gjs_analysis_free(analysis);
 }
 
@@ -259,6 +260,26 @@ static void scopes_file_globs_select_files(void **state)
 	assert_int_equal(analysis->apps[0].call_count, 1);
 	assert_string_equal(analysis->apps[0].calls[0].file, "src/a.py");
 	assert_int_equal(analysis->orphan_count, 2);
+	gjs_analysis_free(analysis);
+}
+
+static void files_section_narrows_manifest_app(void **state)
+{
+	gjs_source_file files[] = {
+		FILE_ENTRY("manifest.yml", forge_manifest),
+		FILE_ENTRY(".jira-scopes", "[files]\n\texclude = scripts/*\n"),
+		FILE_ENTRY("src/index.js", forge_index),
+		FILE_ENTRY("scripts/admin.sh", "curl -X PUT \"$SITE/rest/api/3/issue/$KEY\"\n"),
+	};
+	gjs_analysis *analysis = analyze(files, 4);
+
+	(void)state;
+	/* The .jira-scopes file is no app of its own: it narrows the manifest's. */
+	assert_int_equal(analysis->app_count, 1);
+	assert_string_equal(analysis->apps[0].decl->path, "manifest.yml");
+	assert_int_equal(analysis->apps[0].call_count, 2);
+	assert_int_equal(analysis->orphan_count, 1);
+	assert_string_equal(analysis->orphans[0].file, "scripts/admin.sh");
 	gjs_analysis_free(analysis);
 }
 
@@ -292,6 +313,7 @@ int main(void)
 		cmocka_unit_test(granular_set_must_be_whole),
 		cmocka_unit_test(vendored_and_binary_files_skipped),
 		cmocka_unit_test(scopes_file_globs_select_files),
+		cmocka_unit_test(files_section_narrows_manifest_app),
 		cmocka_unit_test(malformed_declaration_keeps_other_apps),
 	};
 

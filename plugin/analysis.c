@@ -19,18 +19,13 @@ const char *const gjs_default_skip[] = {
 
 #define DEFAULT_MAX_BLOB_SIZE (1024 * 1024)
 
-/* A call site waiting for its app: the builder keeps them until finish. */
-struct pending_call {
-	gjs_call_site site;
-};
-
 struct gjs_analysis_builder {
 	gjs_analysis_options opts;
 	gjs_scan_cache *own_cache;
 	gjs_declaration **decls;
 	size_t decl_count;
 	size_t decl_alloc;
-	struct pending_call *calls;
+	gjs_call_site *calls; /* every call site found, assigned to apps at finish */
 	size_t call_count;
 	size_t call_alloc;
 	size_t skipped;
@@ -77,7 +72,7 @@ void gjs_analysis_builder_free(gjs_analysis_builder *builder)
 		gjs_declaration_free(builder->decls[i]);
 	free(builder->decls);
 	for (size_t i = 0; i < builder->call_count; i++)
-		call_site_clear(&builder->calls[i].site);
+		call_site_clear(&builder->calls[i]);
 	free(builder->calls);
 	gjs_scan_cache_free(builder->own_cache);
 	free(builder);
@@ -147,7 +142,7 @@ static void add_hits(gjs_analysis_builder *builder, const char *path, const gjs_
 		gjs_call_site *site;
 
 		GJS_GROW(builder->calls, builder->call_alloc, builder->call_count + 1);
-		site = &builder->calls[builder->call_count++].site;
+		site = &builder->calls[builder->call_count++];
 		memset(site, 0, sizeof(*site));
 		site->file = gjs_xstrdup(path);
 		site->line = hit->line;
@@ -172,7 +167,7 @@ int gjs_analysis_builder_add_source(gjs_analysis_builder *builder, const char *p
 	gjs_language language, const char *data, size_t len, const git_oid *id)
 {
 	gjs_scan_result result = { 0 };
-	const gjs_scan_result *kept = &result;
+	const gjs_scan_result *stored = &result;
 	int error;
 
 	if (id && gjs_analysis_builder_add_cached(builder, path, language, id))
@@ -187,8 +182,8 @@ int gjs_analysis_builder_add_source(gjs_analysis_builder *builder, const char *p
 		return error;
 	}
 	if (id)
-		kept = gjs_scan_cache_put(builder->opts.cache, id, language, &result);
-	add_hits(builder, path, kept);
+		stored = gjs_scan_cache_put(builder->opts.cache, id, language, &result);
+	add_hits(builder, path, stored);
 	gjs_scan_result_free(&result);
 	return 0;
 }
@@ -526,7 +521,7 @@ int gjs_analysis_builder_finish(gjs_analysis_builder *builder, gjs_analysis **ou
 	if (builder->call_count)
 		qsort(builder->calls, builder->call_count, sizeof(*builder->calls), compare_calls);
 	for (size_t i = 0; i < builder->call_count; i++) {
-		gjs_call_site *site = &builder->calls[i].site;
+		gjs_call_site *site = &builder->calls[i];
 		gjs_app *app;
 
 		error = resolve_call(site, catalog);

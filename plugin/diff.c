@@ -162,21 +162,22 @@ static bool same_missing(const gjs_app *left, const gjs_missing *a, const gjs_ap
 static void missing_difference(size_t **out, size_t *out_count, const gjs_app *from,
 	const gjs_app *other)
 {
-	bool *taken = gjs_xcalloc(other && other->missing_count ? other->missing_count : 1, sizeof(*taken));
+	size_t other_count = other ? other->missing_count : 0;
+	bool *matched_other = gjs_xcalloc(other_count ? other_count : 1, sizeof(*matched_other));
 
 	for (size_t i = 0; from && i < from->missing_count; i++) {
 		bool matched = false;
 
 		for (size_t j = 0; other && j < other->missing_count && !matched; j++) {
-			if (taken[j] || !same_missing(from, &from->missing[i], other, &other->missing[j]))
+			if (matched_other[j] || !same_missing(from, &from->missing[i], other, &other->missing[j]))
 				continue;
-			taken[j] = true;
+			matched_other[j] = true;
 			matched = true;
 		}
 		if (!matched)
 			push_index(out, out_count, i);
 	}
-	free(taken);
+	free(matched_other);
 }
 
 static void diff_app(gjs_diff_app *entry, const gjs_catalog *catalog, const gjs_policy *policy)
@@ -215,7 +216,12 @@ static gjs_diff_app *append_app(gjs_diff *diff, const gjs_app *base, const gjs_a
 	entry->kind = either->decl->kind;
 	entry->base = base;
 	entry->head = head;
-	entry->change = !base ? GJS_APP_ADDED : !head ? GJS_APP_REMOVED : GJS_APP_CHANGED;
+	if (!base)
+		entry->change = GJS_APP_ADDED;
+	else if (!head)
+		entry->change = GJS_APP_REMOVED;
+	else
+		entry->change = GJS_APP_CHANGED;
 	return entry;
 }
 

@@ -76,7 +76,7 @@ int main(int argc, char **argv)
 
 	while (arg < argc && argv[arg][0] == '-') {
 		if (!strcmp(argv[arg], "-v") || !strcmp(argv[arg], "--verbose")) {
-			/* Through the environment, so that the comment binary sees it too. */
+			/* Set in the environment, so that the comment binary traces too. */
 			setenv("GJS_TRACE", "1", 1);
 			gjs_trace_enable(true);
 		} else if (!strcmp(argv[arg], "-h") || !strcmp(argv[arg], "--help")) {

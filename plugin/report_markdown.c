@@ -173,8 +173,12 @@ static bool diff_app_markdown(gjs_buf *out, const gjs_diff_app *entry, const gjs
 
 	gjs_buf_puts(out, "#### ");
 	put_code(out, entry->path);
-	gjs_buf_printf(out, " (%s)%s\n\n", gjs_declaration_kind_name(entry->kind),
-		entry->change == GJS_APP_ADDED ? ", new app" : entry->change == GJS_APP_REMOVED ? ", app removed" : "");
+	gjs_buf_printf(out, " (%s)", gjs_declaration_kind_name(entry->kind));
+	if (entry->change == GJS_APP_ADDED)
+		gjs_buf_puts(out, ", new app");
+	else if (entry->change == GJS_APP_REMOVED)
+		gjs_buf_puts(out, ", app removed");
+	gjs_buf_puts(out, "\n\n");
 	if (error) {
 		gjs_buf_puts(out, "**Error:** ");
 		put_md(out, error);

@@ -247,8 +247,12 @@ static void diff_app_text(gjs_buf *out, const gjs_diff_app *entry, const gjs_cat
 
 	gjs_buf_puts(out, "app ");
 	paint(out, opts, BOLD, entry->path);
-	gjs_buf_printf(out, " (%s)%s\n", gjs_declaration_kind_name(decl->kind),
-		entry->change == GJS_APP_ADDED ? ": new app" : entry->change == GJS_APP_REMOVED ? ": app removed" : "");
+	gjs_buf_printf(out, " (%s)", gjs_declaration_kind_name(decl->kind));
+	if (entry->change == GJS_APP_ADDED)
+		gjs_buf_puts(out, ": new app");
+	else if (entry->change == GJS_APP_REMOVED)
+		gjs_buf_puts(out, ": app removed");
+	gjs_buf_putc(out, '\n');
 	if (error) {
 		gjs_buf_puts(out, "  ");
 		paint(out, opts, RED, "error: ");

@@ -9,11 +9,21 @@
 #include "catalog.h"
 #include "policy.h"
 
+/*
+ * A scope that the change adds, or a broad scope that both sides declare
+ * but that the change puts to new use: the scopes it adds allow operations
+ * together with it that neither allowed before (`previously_declared`).
+ * Without the second kind, a broad scope could arrive in one push that
+ * allows nothing alone, and gain its operations in a later push that adds
+ * only a harmless scope.
+ */
 typedef struct {
 	char *scope;
 	unsigned line;             /* line in HEAD's declaration */
 	const char *broad_reason;  /* NULL when not broad; static string */
-	size_t new_operations;     /* operations HEAD allows, BASE did not, with this scope */
+	bool previously_declared;  /* BASE declares it too: a broad scope put to new use */
+	bool unknown;              /* Atlassian defines no such scope */
+	size_t new_operations;     /* operations HEAD allows, BASE did not, that need this scope */
 	size_t *justified_by;      /* indices into head->calls */
 	size_t justified_count;
 } gjs_added_scope;

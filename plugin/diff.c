@@ -46,11 +46,16 @@ static bool allows(const gjs_operation *op, const scope_list *list)
 	return gjs_operation_allowed(op, list->items, list->count);
 }
 
-/* Reports whether an operation's requirement names `scope`, by its sets or
- * by the Connect ladder. */
-static bool requirement_uses(const gjs_operation *op, const char *scope)
+/*
+ * Reports whether an operation's requirement names `scope` in one of its
+ * sets. For a Connect scope, whether it is the lowest rung that `declared`
+ * has at or above the operation's rung, so that ADMIN does not claim a call
+ * that READ already allows.
+ */
+static bool requirement_uses(const gjs_operation *op, const char *scope, const scope_list *declared)
 {
 	int rank = gjs_connect_rank(scope);
+	int needed;
 
 	for (size_t i = 0; i < op->classic_count; i++)
 		if (!strcmp(op->classic[i], scope))
@@ -58,12 +63,21 @@ static bool requirement_uses(const gjs_operation *op, const char *scope)
 	for (size_t i = 0; i < op->granular_count; i++)
 		if (!strcmp(op->granular[i], scope))
 			return true;
-	if (rank) {
-		int needed = gjs_connect_rank(op->connect);
+	if (!rank)
+		return op->connect[0] && !strcasecmp(op->connect, scope);
 
-		return needed && needed <= rank;
+	needed = gjs_connect_rank(op->connect);
+	if (!strcasecmp(op->connect, "NONE"))
+		needed = 1;
+	if (!needed || needed > rank)
+		return false;
+	for (size_t i = 0; i < declared->count; i++) {
+		int other = gjs_connect_rank(declared->items[i]);
+
+		if (other && other >= needed && other < rank)
+			return false;
 	}
-	return op->connect[0] && !strcasecmp(op->connect, scope);
+	return true;
 }
 
 static void push_index(size_t **items, size_t *count, size_t value)
@@ -72,46 +86,73 @@ static void push_index(size_t **items, size_t *count, size_t value)
 	(*items)[(*count)++] = value;
 }
 
+/* Counts the operations HEAD allows, BASE did not, and HEAD would not
+ * without `scope`. */
+static size_t count_new_operations(const gjs_catalog *catalog, const gjs_app *app, const char *scope,
+	const scope_list *base, const scope_list *head)
+{
+	scope_list without = scopes_of(app, scope);
+	size_t op_count = gjs_catalog_count(catalog);
+	size_t count = 0;
+
+	for (size_t o = 0; o < op_count; o++) {
+		const gjs_operation *op = gjs_catalog_get(catalog, o);
+
+		if (allows(op, head) && !allows(op, base) && !allows(op, &without))
+			count++;
+	}
+	free(without.items);
+	return count;
+}
+
+static gjs_added_scope *append_added(gjs_diff_app *entry, const gjs_declared_scope *declared)
+{
+	gjs_added_scope *added;
+
+	entry->added = gjs_xrealloc(entry->added, (entry->added_count + 1) * sizeof(*entry->added));
+	added = &entry->added[entry->added_count++];
+	memset(added, 0, sizeof(*added));
+	added->scope = gjs_xstrdup(declared->scope);
+	added->line = declared->line;
+	return added;
+}
+
 static void compute_added(gjs_diff_app *entry, const gjs_catalog *catalog, const gjs_policy *policy,
 	const scope_list *base, const scope_list *head)
 {
 	const gjs_app *app = entry->head;
-	size_t op_count = gjs_catalog_count(catalog);
 
 	for (size_t s = 0; s < app->decl->scope_count; s++) {
 		const gjs_declared_scope *declared = &app->decl->scopes[s];
+		const char *broad_reason = policy ? gjs_policy_broad_reason(policy, declared->scope) : NULL;
+		bool in_base = list_contains(base, declared->scope);
+		size_t new_operations;
 		gjs_added_scope *added;
-		scope_list without;
 
-		if (list_contains(base, declared->scope))
+		/* A scope on both sides matters only when it is broad and put to new use. */
+		if (in_base && !broad_reason)
 			continue;
-		entry->added = gjs_xrealloc(entry->added, (entry->added_count + 1) * sizeof(*entry->added));
-		added = &entry->added[entry->added_count++];
-		memset(added, 0, sizeof(*added));
-		added->scope = gjs_xstrdup(declared->scope);
-		added->line = declared->line;
-		added->broad_reason = policy ? gjs_policy_broad_reason(policy, declared->scope) : NULL;
+		new_operations = count_new_operations(catalog, app, declared->scope, base, head);
+		if (in_base && !new_operations)
+			continue;
 
-		without = scopes_of(app, declared->scope);
-		for (size_t o = 0; o < op_count; o++) {
-			const gjs_operation *op = gjs_catalog_get(catalog, o);
-
-			if (allows(op, head) && !allows(op, base) && !allows(op, &without))
-				added->new_operations++;
-		}
-		free(without.items);
-
+		added = append_added(entry, declared);
+		added->broad_reason = broad_reason;
+		added->previously_declared = in_base;
+		added->unknown = gjs_catalog_scope_kind(catalog, declared->scope) == GJS_SCOPE_UNKNOWN;
+		added->new_operations = new_operations;
 		for (size_t c = 0; c < app->call_count; c++) {
 			const gjs_call_site *site = &app->calls[c];
 
 			if (site->op_count &&
-			    requirement_uses(gjs_catalog_get(catalog, site->required_op), declared->scope))
+			    requirement_uses(gjs_catalog_get(catalog, site->required_op), declared->scope, head))
 				push_index(&added->justified_by, &added->justified_count, c);
 		}
 	}
 }
 
-static void compute_removed(gjs_diff_app *entry, const gjs_catalog *catalog, const scope_list *head)
+static void compute_removed(gjs_diff_app *entry, const gjs_catalog *catalog, const scope_list *base,
+	const scope_list *head)
 {
 	const gjs_app *app = entry->base;
 
@@ -136,7 +177,7 @@ static void compute_removed(gjs_diff_app *entry, const gjs_catalog *catalog, con
 			size_t c = entry->head->missing[m].call;
 			const gjs_call_site *site = &entry->head->calls[c];
 
-			if (requirement_uses(gjs_catalog_get(catalog, site->required_op), declared->scope))
+			if (requirement_uses(gjs_catalog_get(catalog, site->required_op), declared->scope, base))
 				push_index(&removed->still_needed_by, &removed->still_needed_count, c);
 		}
 	}
@@ -189,7 +230,7 @@ static void diff_app(gjs_diff_app *entry, const gjs_catalog *catalog, const gjs_
 	if (entry->head && !entry->head->decl->error)
 		compute_added(entry, catalog, policy, &base, &head);
 	if (entry->base && !entry->base->decl->error && !(entry->head && entry->head->decl->error))
-		compute_removed(entry, catalog, &head);
+		compute_removed(entry, catalog, &base, &head);
 
 	for (size_t o = 0; o < op_count; o++) {
 		const gjs_operation *op = gjs_catalog_get(catalog, o);

@@ -182,6 +182,7 @@ static cJSON *diff_app_json(const gjs_diff_app *entry, const gjs_catalog *catalo
 	cJSON *object = cJSON_CreateObject();
 	cJSON *declaration = cJSON_CreateObject();
 	cJSON *added = cJSON_CreateArray();
+	cJSON *newly_used = cJSON_CreateArray(); /* broad scopes on both sides put to new use */
 	cJSON *removed = cJSON_CreateArray();
 	cJSON *newly_missing = cJSON_CreateArray();
 	cJSON *fixed = cJSON_CreateArray();
@@ -204,13 +205,15 @@ static cJSON *diff_app_json(const gjs_diff_app *entry, const gjs_catalog *catalo
 		cJSON_AddBoolToObject(item, "broad", scope->broad_reason != NULL);
 		cJSON_AddItemToObject(item, "broad_reason", string_or_null(scope->broad_reason));
 		cJSON_AddBoolToObject(item, "needs_review", gjs_added_needs_review(scope));
+		cJSON_AddBoolToObject(item, "unknown", scope->unknown);
 		cJSON_AddNumberToObject(item, "line", scope->line);
 		cJSON_AddNumberToObject(item, "new_operations", (double)scope->new_operations);
 		cJSON_AddItemToObject(item, "justified_by",
 			call_indices_json(entry->head, scope->justified_by, scope->justified_count, catalog));
-		cJSON_AddItemToArray(added, item);
+		cJSON_AddItemToArray(scope->previously_declared ? newly_used : added, item);
 	}
 	cJSON_AddItemToObject(object, "added", added);
+	cJSON_AddItemToObject(object, "broad_newly_used", newly_used);
 
 	for (size_t i = 0; i < entry->removed_count; i++) {
 		const gjs_removed_scope *scope = &entry->removed[i];

@@ -194,6 +194,10 @@ static bool diff_app_markdown(gjs_buf *out, const gjs_diff_app *entry, const gjs
 
 			gjs_buf_puts(out, "| ");
 			put_code(out, added->scope);
+			if (added->previously_declared)
+				gjs_buf_puts(out, " (declared before, put to new use)");
+			if (added->unknown)
+				gjs_buf_puts(out, " (unknown scope: check the spelling)");
 			gjs_buf_printf(out, " | %s | %zu | ", added->broad_reason ? "**yes**" : "no",
 				added->new_operations);
 			if (!gjs_added_needs_review(added)) {

@@ -205,35 +205,61 @@ int gjs_report_check_text(gjs_buf *out, const gjs_analysis *analysis, const gjs_
 	return 0;
 }
 
+static void diff_added_entry_text(gjs_buf *out, const gjs_diff_app *entry,
+	const gjs_added_scope *added, const gjs_catalog *catalog, const gjs_report_options *opts)
+{
+	gjs_buf_puts(out, "    ");
+	paint(out, opts, GREEN, "+ ");
+	paint(out, opts, added->broad_reason ? BOLD : GREEN, added->scope);
+	gjs_buf_puts(out, " (");
+	put_clean(out, entry->path);
+	gjs_buf_printf(out, ":%u), newly allows %zu operation%s\n", added->line, added->new_operations,
+		added->new_operations == 1 ? "" : "s");
+	if (added->unknown) {
+		gjs_buf_puts(out, "        ");
+		paint(out, opts, RED, "unknown: ");
+		gjs_buf_puts(out, "Atlassian defines no such scope; check the spelling\n");
+	}
+	if (added->broad_reason) {
+		gjs_buf_puts(out, "        ");
+		paint(out, opts, YELLOW, "broad: ");
+		gjs_buf_puts(out, added->broad_reason);
+		if (!added->new_operations)
+			gjs_buf_puts(out, " (allows nothing new: no review needed)");
+		else if (opts->trailer)
+			gjs_buf_printf(out, "; needs a '%s: Name <email>' trailer from a reviewer",
+				opts->trailer);
+		gjs_buf_putc(out, '\n');
+	}
+	if (!added->justified_count)
+		gjs_buf_puts(out, "        justified by: no call site\n");
+	for (size_t j = 0; j < added->justified_count; j++)
+		put_call(out, &entry->head->calls[added->justified_by[j]], catalog, "        justified by ");
+}
+
+/* Lists the added scopes, then the broad scopes that the change puts to new use. */
 static void diff_added_text(gjs_buf *out, const gjs_diff_app *entry, const gjs_catalog *catalog,
 	const gjs_report_options *opts)
 {
-	for (size_t i = 0; i < entry->added_count; i++) {
-		const gjs_added_scope *added = &entry->added[i];
+	bool heading = false;
 
-		gjs_buf_puts(out, "    ");
-		paint(out, opts, GREEN, "+ ");
-		paint(out, opts, added->broad_reason ? BOLD : GREEN, added->scope);
-		gjs_buf_puts(out, " (");
-		put_clean(out, entry->path);
-		gjs_buf_printf(out, ":%u), newly allows %zu operation%s\n", added->line,
-			added->new_operations, added->new_operations == 1 ? "" : "s");
-		if (added->broad_reason) {
-			gjs_buf_puts(out, "        ");
-			paint(out, opts, YELLOW, "broad: ");
-			gjs_buf_puts(out, added->broad_reason);
-			if (!added->new_operations)
-				gjs_buf_puts(out, " (allows nothing new: no review needed)");
-			else if (opts->trailer)
-				gjs_buf_printf(out, "; needs a '%s: Name <email>' trailer from a reviewer",
-					opts->trailer);
-			gjs_buf_putc(out, '\n');
-		}
-		if (!added->justified_count)
-			gjs_buf_puts(out, "        justified by: no call site\n");
-		for (size_t j = 0; j < added->justified_count; j++)
-			put_call(out, &entry->head->calls[added->justified_by[j]], catalog,
-				"        justified by ");
+	for (size_t i = 0; i < entry->added_count; i++) {
+		if (entry->added[i].previously_declared)
+			continue;
+		if (!heading)
+			gjs_buf_puts(out, "  added:\n");
+		heading = true;
+		diff_added_entry_text(out, entry, &entry->added[i], catalog, opts);
+	}
+	heading = false;
+	for (size_t i = 0; i < entry->added_count; i++) {
+		if (!entry->added[i].previously_declared)
+			continue;
+		if (!heading)
+			gjs_buf_puts(out, "  broad scopes put to new use (declared before, newly allowing "
+					  "operations with the scopes this change adds):\n");
+		heading = true;
+		diff_added_entry_text(out, entry, &entry->added[i], catalog, opts);
 	}
 }
 
@@ -260,10 +286,7 @@ static void diff_app_text(gjs_buf *out, const gjs_diff_app *entry, const gjs_cat
 		gjs_buf_putc(out, '\n');
 		return;
 	}
-	if (entry->added_count) {
-		gjs_buf_puts(out, "  added:\n");
-		diff_added_text(out, entry, catalog, opts);
-	}
+	diff_added_text(out, entry, catalog, opts);
 	if (entry->removed_count) {
 		gjs_buf_puts(out, "  removed:\n");
 		for (size_t i = 0; i < entry->removed_count; i++) {
@@ -296,8 +319,7 @@ static void diff_app_text(gjs_buf *out, const gjs_diff_app *entry, const gjs_cat
 			put_call(out, &entry->base->calls[missing->call], catalog, "    ");
 		}
 	}
-	if (entry->change == GJS_APP_CHANGED && (entry->added_count || entry->removed_count) &&
-	    !entry->new_operations)
+	if (entry->change == GJS_APP_CHANGED && entry->added_count && !entry->new_operations)
 		gjs_buf_puts(out, "  access: unchanged (the new scopes allow no operation the old ones did not)\n");
 }
 

@@ -192,6 +192,83 @@ static void broad_scope_restating_access_is_not_blocked(void **state)
 	policy->broad_is_default = true;
 }
 
+/*
+ * The webhook operations need manage:jira-webhook and read:jira-work
+ * together. A first change that swaps read:jira-work for the broad scope
+ * allows nothing new; the second, which adds read:jira-work back, must
+ * still ask for review of the broad scope.
+ */
+static void split_change_still_needs_review(void **state)
+{
+	gjs_analysis *base;
+	gjs_analysis *head;
+	gjs_diff *diff;
+
+	(void)state;
+	diff = diff_manifests("permissions:\n  scopes:\n    - read:jira-work\n",
+		"permissions:\n  scopes:\n    - manage:jira-webhook\n", &base, &head);
+	assert_int_equal(diff->apps[0].added_count, 1);
+	assert_int_equal(diff->apps[0].added[0].new_operations, 0);
+	assert_false(gjs_added_needs_review(&diff->apps[0].added[0]));
+	release(diff, base, head);
+
+	diff = diff_manifests("permissions:\n  scopes:\n    - manage:jira-webhook\n",
+		"permissions:\n  scopes:\n    - manage:jira-webhook\n    - read:jira-work\n", &base, &head);
+	assert_int_equal(diff->apps[0].added_count, 2);
+	assert_string_equal(diff->apps[0].added[0].scope, "manage:jira-webhook");
+	assert_true(diff->apps[0].added[0].previously_declared);
+	assert_int_equal(diff->apps[0].added[0].new_operations, 5);
+	assert_true(gjs_added_needs_review(&diff->apps[0].added[0]));
+	assert_string_equal(diff->apps[0].added[1].scope, "read:jira-work");
+	assert_false(diff->apps[0].added[1].previously_declared);
+	assert_null(diff->apps[0].added[1].broad_reason);
+	release(diff, base, head);
+}
+
+static void unknown_added_scope_is_marked(void **state)
+{
+	gjs_analysis *base;
+	gjs_analysis *head;
+	gjs_diff *diff = diff_manifests("permissions:\n  scopes:\n    - read:jira-work\n",
+		"permissions:\n  scopes:\n    - read:jira-work\n    - read:jira-wrok\n", &base, &head);
+
+	(void)state;
+	assert_int_equal(diff->apps[0].added_count, 1);
+	assert_true(diff->apps[0].added[0].unknown);
+	assert_int_equal(diff->apps[0].added[0].new_operations, 0);
+	release(diff, base, head);
+}
+
+static void connect_justification_uses_lowest_rung(void **state)
+{
+	gjs_analysis_options opts = GJS_ANALYSIS_OPTIONS_INIT;
+	gjs_analysis *base = NULL;
+	gjs_analysis *head = NULL;
+	gjs_diff *diff = NULL;
+	static const char page[] = "AP.request({ url: '/rest/api/3/myself', type: 'GET' });\n";
+	gjs_source_file base_files[] = {
+		FILE_ENTRY("atlassian-connect.json", "{\"scopes\": [\"READ\"]}"),
+		FILE_ENTRY("page.js", page),
+	};
+	gjs_source_file head_files[] = {
+		FILE_ENTRY("atlassian-connect.json", "{\"scopes\": [\"READ\", \"WRITE\", \"ADMIN\"]}"),
+		FILE_ENTRY("page.js", page),
+	};
+
+	(void)state;
+	opts.catalog = catalog;
+	assert_int_equal(gjs_analyze_files(&base, base_files, 2, &opts), 0);
+	assert_int_equal(gjs_analyze_files(&head, head_files, 2, &opts), 0);
+	assert_int_equal(gjs_diff_analyses(&diff, base, head, catalog, policy), 0);
+	assert_int_equal(diff->apps[0].added_count, 2);
+	assert_string_equal(diff->apps[0].added[0].scope, "WRITE");
+	assert_string_equal(diff->apps[0].added[1].scope, "ADMIN");
+	/* READ already covers the GET, so neither new rung is justified by it. */
+	assert_int_equal(diff->apps[0].added[0].justified_count, 0);
+	assert_int_equal(diff->apps[0].added[1].justified_count, 0);
+	release(diff, base, head);
+}
+
 static void app_appears_and_disappears(void **state)
 {
 	gjs_analysis_options opts = GJS_ANALYSIS_OPTIONS_INIT;
@@ -226,6 +303,9 @@ int main(void)
 		cmocka_unit_test(classic_to_granular_swap_allows_nothing_new),
 		cmocka_unit_test(classic_to_granular_swap_reports_new_access),
 		cmocka_unit_test(broad_scope_restating_access_is_not_blocked),
+		cmocka_unit_test(split_change_still_needs_review),
+		cmocka_unit_test(unknown_added_scope_is_marked),
+		cmocka_unit_test(connect_justification_uses_lowest_rung),
 		cmocka_unit_test(app_appears_and_disappears),
 	};
 

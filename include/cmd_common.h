@@ -50,7 +50,11 @@ int gjs_cmd_analyze_commit(gjs_analysis **out, gjs_cmd_context *ctx, const git_c
 /* Formats "NAME (abc1234)" for a revision label. */
 char *gjs_cmd_label(const char *name, const git_commit *commit);
 
-/* Prints a fatal message for each malformed declaration; returns how many. */
-size_t gjs_cmd_report_declaration_errors(const gjs_analysis *analysis);
+/* Prints a fatal message for each malformed declaration, naming the
+ * revision by `label`; returns how many. */
+size_t gjs_cmd_report_declaration_errors(const gjs_analysis *analysis, const char *label);
+
+/* Prints a trace line with what an analysis found and how long it took. */
+void gjs_cmd_trace_analysis(const char *label, const gjs_analysis *analysis, double started);
 
 #endif

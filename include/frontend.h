@@ -36,8 +36,9 @@ int gjs_usage_error(const char *usage, const char *fmt, ...) GJS_PRINTF(2, 3);
 void gjs_trace(const char *fmt, ...) GJS_PRINTF(1, 2);
 void gjs_trace_enable(bool on);
 
-/* Reports whether colour may be used on `stream` (a terminal, NO_COLOR unset). */
-bool gjs_use_color(FILE *stream);
+/* Reports whether to use colour on `stream`: never with NO_COLOR, else as
+ * git's color.ui says (auto, always, never), auto meaning on a terminal. */
+bool gjs_use_color(FILE *stream, git_repository *repo);
 
 /* Opens the repository that contains the current directory, or with `flags`
  * from git_repository_open_ext (GIT_REPOSITORY_OPEN_FROM_ENV for hooks).

@@ -11,7 +11,7 @@
 #include "common.h"
 
 typedef struct {
-	gjs_strvec broad;        /* jira-scopes.broad, or the default list */
+	gjs_strvec broad;        /* jira-scopes.broad globs, or empty for the default list */
 	bool broad_is_default;   /* true when jira-scopes.broad is not set */
 	gjs_strvec reviewers;    /* jira-scopes.reviewer: email globs */
 	char *trailer;           /* jira-scopes.trailer, default Scopes-Reviewed-by */

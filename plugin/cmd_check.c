@@ -27,6 +27,7 @@ int gjs_cmd_check(int argc, char **argv)
 	git_commit *commit = NULL;
 	gjs_buf out = GJS_BUF_INIT;
 	char *label = NULL;
+	double started;
 	int status;
 
 	status = gjs_cmd_parse_options(&opts, argc, argv, usage, 1, true);
@@ -35,6 +36,7 @@ int gjs_cmd_check(int argc, char **argv)
 	status = gjs_cmd_context_open(&ctx);
 	if (status)
 		goto done;
+	started = gjs_now();
 
 	if (opts.worktree) {
 		if (gjs_analyze_workdir(&analysis, ctx.repo, &ctx.analysis) < 0) {
@@ -54,7 +56,8 @@ int gjs_cmd_check(int argc, char **argv)
 		label = gjs_cmd_label(revision, commit);
 	}
 
-	report.color = opts.format == GJS_FORMAT_TEXT && gjs_use_color(stdout);
+	gjs_cmd_trace_analysis(label, analysis, started);
+	report.color = opts.format == GJS_FORMAT_TEXT && gjs_use_color(stdout, ctx.repo);
 	report.head_label = label;
 	if (gjs_report_check(&out, opts.format, analysis, ctx.catalog, &report) < 0) {
 		status = gjs_fatal("%s", gjs_error_last());
@@ -64,7 +67,7 @@ int gjs_cmd_check(int argc, char **argv)
 	if (status)
 		goto done;
 
-	if (gjs_cmd_report_declaration_errors(analysis))
+	if (gjs_cmd_report_declaration_errors(analysis, label))
 		status = GJS_EXIT_FATAL;
 	else if (opts.exit_code && has_findings(analysis))
 		status = GJS_EXIT_FINDINGS;

@@ -67,6 +67,7 @@ int gjs_cmd_context_open(gjs_cmd_context *ctx)
 	status = gjs_open_repository(&ctx->repo, 0);
 	if (status)
 		return status;
+	gjs_trace("repository: %s", git_repository_path(ctx->repo));
 	status = gjs_load_policy(&ctx->policy, ctx->repo);
 	if (status)
 		return status;
@@ -122,15 +123,25 @@ char *gjs_cmd_label(const char *name, const git_commit *commit)
 	return gjs_buf_detach(&label);
 }
 
-size_t gjs_cmd_report_declaration_errors(const gjs_analysis *analysis)
+size_t gjs_cmd_report_declaration_errors(const gjs_analysis *analysis, const char *label)
 {
 	size_t count = 0;
 
 	for (size_t i = 0; i < analysis->app_count; i++) {
 		if (!analysis->apps[i].decl->error)
 			continue;
-		gjs_fatal("%s", analysis->apps[i].decl->error);
+		gjs_fatal("%s (in %s)", analysis->apps[i].decl->error, label);
 		count++;
 	}
 	return count;
+}
+
+void gjs_cmd_trace_analysis(const char *label, const gjs_analysis *analysis, double started)
+{
+	size_t calls = analysis->orphan_count;
+
+	for (size_t i = 0; i < analysis->app_count; i++)
+		calls += analysis->apps[i].call_count + analysis->apps[i].apart_count;
+	gjs_trace("%s: %zu apps, %zu call sites, %zu source files not scanned, %.3f s", label,
+		analysis->app_count, calls, analysis->skipped_blobs, gjs_now() - started);
 }

@@ -64,9 +64,12 @@ static int default_base(struct revision_pair *pair, git_repository *repo)
 	if (git_repository_head(&head_ref, repo) == 0 && git_reference_is_branch(head_ref) &&
 	    git_branch_upstream(&upstream, head_ref) == 0 &&
 	    git_reference_peel((git_object **)&upstream_commit, upstream, GIT_OBJECT_COMMIT) == 0) {
+		gjs_buf label = GJS_BUF_INIT;
+
 		status = merge_base_of(&pair->base, repo, upstream_commit, pair->head,
 			"HEAD and its upstream");
-		pair->base_name = gjs_xstrdup(git_reference_shorthand(upstream));
+		gjs_buf_printf(&label, "merge base of HEAD and %s", git_reference_shorthand(upstream));
+		pair->base_name = gjs_buf_detach(&label);
 		goto done;
 	}
 
@@ -85,31 +88,54 @@ done:
 	return status;
 }
 
+/* Resolves "A..B" (A to B) or "A...B" (the merge base of A and B to B). */
+static int resolve_range(struct revision_pair *pair, git_repository *repo, const char *range,
+	const char *dots)
+{
+	bool symmetric = dots[2] == '.';
+	const char *right = dots + (symmetric ? 3 : 2);
+	char *left = gjs_xstrndup(range, (size_t)(dots - range));
+	git_commit *left_commit = NULL;
+	int status;
+
+	pair->head_name = gjs_xstrdup(*right ? right : "HEAD");
+	if (!*left) {
+		free(left);
+		left = gjs_xstrdup("HEAD");
+	}
+	status = gjs_resolve_commit(&pair->head, repo, pair->head_name);
+	if (!status)
+		status = gjs_resolve_commit(&left_commit, repo, left);
+	if (status)
+		goto done;
+
+	if (symmetric) {
+		gjs_buf label = GJS_BUF_INIT;
+
+		gjs_buf_printf(&label, "merge base of %s and %s", left, pair->head_name);
+		pair->base_name = gjs_buf_detach(&label);
+		status = merge_base_of(&pair->base, repo, left_commit, pair->head, range);
+	} else {
+		pair->base_name = left;
+		pair->base = left_commit;
+		left = NULL;
+		left_commit = NULL;
+	}
+
+done:
+	git_commit_free(left_commit);
+	free(left);
+	return status;
+}
+
 static int resolve_pair(struct revision_pair *pair, git_repository *repo, const gjs_cmd_options *opts)
 {
 	const char *range = opts->revision_count == 1 ? opts->revisions[0] : NULL;
 	const char *dots = range ? strstr(range, "..") : NULL;
 	int status;
 
-	if (dots) {
-		bool symmetric = dots[2] == '.';
-		char *left = gjs_xstrndup(range, (size_t)(dots - range));
-		const char *right = dots + (symmetric ? 3 : 2);
-		git_commit *left_commit = NULL;
-
-		pair->base_name = gjs_xstrdup(*left ? left : "HEAD");
-		pair->head_name = gjs_xstrdup(*right ? right : "HEAD");
-		free(left);
-		status = gjs_resolve_commit(&pair->head, repo, pair->head_name);
-		if (!status)
-			status = gjs_resolve_commit(&left_commit, repo, pair->base_name);
-		if (!status && symmetric)
-			status = merge_base_of(&pair->base, repo, left_commit, pair->head, range);
-		else if (!status)
-			pair->base = left_commit, left_commit = NULL;
-		git_commit_free(left_commit);
-		return status;
-	}
+	if (dots)
+		return resolve_range(pair, repo, range, dots);
 
 	pair->head_name = gjs_xstrdup(opts->revision_count == 2 ? opts->revisions[1] : "HEAD");
 	status = gjs_resolve_commit(&pair->head, repo, pair->head_name);
@@ -140,7 +166,8 @@ static bool has_findings(const gjs_diff *diff)
 
 /* Prints BASE's malformed declarations that HEAD does not repeat, so that a
  * file broken on both sides is named once. Returns how many it printed. */
-static size_t report_base_errors(const gjs_analysis *base, const gjs_analysis *head)
+static size_t report_base_errors(const gjs_analysis *base, const gjs_analysis *head,
+	const char *base_label)
 {
 	size_t count = 0;
 
@@ -150,7 +177,7 @@ static size_t report_base_errors(const gjs_analysis *base, const gjs_analysis *h
 
 		if (!decl->error || (later && later->decl->error && !strcmp(later->decl->error, decl->error)))
 			continue;
-		gjs_fatal("%s (in the base revision)", decl->error);
+		gjs_fatal("%s (in %s)", decl->error, base_label);
 		count++;
 	}
 	return count;
@@ -168,6 +195,7 @@ int gjs_cmd_diff(int argc, char **argv)
 	gjs_buf out = GJS_BUF_INIT;
 	char *base_label = NULL;
 	char *head_label = NULL;
+	double started;
 	int status;
 
 	status = gjs_cmd_parse_options(&opts, argc, argv, usage, 2, false);
@@ -182,6 +210,7 @@ int gjs_cmd_diff(int argc, char **argv)
 	if (status)
 		goto done;
 
+	started = gjs_now();
 	if (pair.base_is_empty) {
 		status = gjs_analyze_files(&base, NULL, 0, &ctx.analysis) < 0 ? gjs_fatal("%s", gjs_error_last()) : 0;
 		base_label = gjs_xstrdup(pair.base_name);
@@ -191,16 +220,19 @@ int gjs_cmd_diff(int argc, char **argv)
 	}
 	if (status)
 		goto done;
+	gjs_cmd_trace_analysis(base_label, base, started);
+	started = gjs_now();
 	status = gjs_cmd_analyze_commit(&head, &ctx, pair.head);
 	if (status)
 		goto done;
 	head_label = gjs_cmd_label(pair.head_name, pair.head);
+	gjs_cmd_trace_analysis(head_label, head, started);
 
 	if (gjs_diff_analyses(&diff, base, head, ctx.catalog, ctx.policy) < 0) {
 		status = gjs_fatal("%s", gjs_error_last());
 		goto done;
 	}
-	report.color = opts.format == GJS_FORMAT_TEXT && gjs_use_color(stdout);
+	report.color = opts.format == GJS_FORMAT_TEXT && gjs_use_color(stdout, ctx.repo);
 	report.base_label = base_label;
 	report.head_label = head_label;
 	report.trailer = ctx.policy->trailer;
@@ -212,7 +244,7 @@ int gjs_cmd_diff(int argc, char **argv)
 	if (status)
 		goto done;
 
-	if (report_base_errors(base, head) + gjs_cmd_report_declaration_errors(head))
+	if (report_base_errors(base, head, base_label) + gjs_cmd_report_declaration_errors(head, head_label))
 		status = GJS_EXIT_FATAL;
 	else if (opts.exit_code && has_findings(diff))
 		status = GJS_EXIT_FINDINGS;

@@ -288,37 +288,44 @@ int gjs_cmd_explain(int argc, char **argv)
 	gjs_catalog *catalog = NULL;
 	gjs_buf query = GJS_BUF_INIT;
 	gjs_buf out = GJS_BUF_INIT;
+	const char *words[2] = { NULL, NULL };
+	size_t word_count = 0;
+	bool only_words = false;
 	int arg;
 	int status;
 
-	for (arg = 1; arg < argc && argv[arg][0] == '-' && argv[arg][1]; arg++) {
-		if (!strcmp(argv[arg], "-h") || !strcmp(argv[arg], "--help")) {
+	/* Options may come before or after the query, as in git. */
+	for (arg = 1; arg < argc; arg++) {
+		const char *option = argv[arg];
+
+		if (only_words || option[0] != '-' || !option[1]) {
+			if (word_count == 2)
+				return gjs_usage_error(explain_usage, "too many arguments; quote 'METHOD PATH'");
+			words[word_count++] = option;
+		} else if (!strcmp(option, "-h") || !strcmp(option, "--help")) {
 			printf("usage: %s\n", explain_usage);
 			return GJS_EXIT_OK;
-		} else if (!strcmp(argv[arg], "--format=text")) {
+		} else if (!strcmp(option, "--format=text")) {
 			format = FORMAT_TEXT;
-		} else if (!strcmp(argv[arg], "--format=json")) {
+		} else if (!strcmp(option, "--format=json")) {
 			format = FORMAT_JSON;
-		} else if (!strncmp(argv[arg], "--format=", 9)) {
+		} else if (!strncmp(option, "--format=", 9)) {
 			return gjs_usage_error(explain_usage, "unknown format '%s' (expected text or json)",
-				argv[arg] + 9);
-		} else if (!strcmp(argv[arg], "--")) {
-			arg++;
-			break;
+				option + 9);
+		} else if (!strcmp(option, "--")) {
+			only_words = true;
 		} else {
-			return gjs_usage_error(explain_usage, "unknown option '%s'", argv[arg]);
+			return gjs_usage_error(explain_usage, "unknown option '%s'", option);
 		}
 	}
-	if (arg == argc)
+	if (!word_count)
 		return gjs_usage_error(explain_usage, "give a scope, 'METHOD PATH' or a path");
-	if (argc - arg > 2)
-		return gjs_usage_error(explain_usage, "too many arguments; quote 'METHOD PATH'");
 
 	/* `explain GET /rest/...` reads as `explain 'GET /rest/...'`. */
-	for (int i = arg; i < argc; i++)
-		gjs_buf_printf(&query, "%s%s", i > arg ? " " : "", argv[i]);
-	if (argc - arg == 2 && !canonical_method(argv[arg])) {
-		status = gjs_usage_error(explain_usage, "'%s' is not an HTTP method", argv[arg]);
+	for (size_t i = 0; i < word_count; i++)
+		gjs_buf_printf(&query, "%s%s", i ? " " : "", words[i]);
+	if (word_count == 2 && !canonical_method(words[0])) {
+		status = gjs_usage_error(explain_usage, "'%s' is not an HTTP method", words[0]);
 		goto done;
 	}
 

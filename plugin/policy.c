@@ -64,7 +64,11 @@ static int read_bool(bool *out, git_config *cfg, const char *key)
 	if (error == GIT_ENOTFOUND)
 		return 0;
 	if (error < 0) {
-		gjs_error_set("invalid value of %s: expected true or false", key);
+		char *text = NULL;
+
+		read_string(&text, cfg, key);
+		gjs_error_set("invalid value '%s' of %s: expected true or false", text ? text : "", key);
+		free(text);
 		return GJS_EINVALID;
 	}
 	*out = value != 0;
@@ -123,8 +127,12 @@ static int read_size(size_t *out, git_config *cfg, const char *key)
 	if (error == GIT_ENOTFOUND)
 		return 0;
 	if (error < 0 || value <= 0) {
-		gjs_error_set("invalid value of %s: expected a positive size in bytes (k, m and g "
-			      "suffixes allowed)", key);
+		char *text = NULL;
+
+		read_string(&text, cfg, key);
+		gjs_error_set("invalid value '%s' of %s: expected a positive size in bytes (k, m and g "
+			      "suffixes allowed)", text ? text : "", key);
+		free(text);
 		return GJS_EINVALID;
 	}
 	*out = (size_t)value;
@@ -197,8 +205,9 @@ void gjs_policy_free(gjs_policy *policy)
 const char *gjs_policy_broad_reason(const gjs_policy *policy, const char *scope)
 {
 	if (!policy->broad_is_default) {
+		/* Entries are globs, so `manage:*` means what the default list means. */
 		for (size_t i = 0; i < policy->broad.count; i++)
-			if (!strcasecmp(policy->broad.items[i], scope))
+			if (!fnmatch(policy->broad.items[i], scope, FNM_CASEFOLD))
 				return "listed in jira-scopes.broad";
 		return NULL;
 	}

@@ -202,6 +202,10 @@ int gjs_report_check_text(gjs_buf *out, const gjs_analysis *analysis, const gjs_
 		for (size_t i = 0; i < analysis->orphan_count; i++)
 			put_call(out, &analysis->orphans[i], catalog, "  ");
 	}
+	if (analysis->skipped_blobs)
+		gjs_buf_printf(out, "\n%zu source file%s not scanned: binary, larger than "
+				    "jira-scopes.maxFileSize, or under a skipped path (jira-scopes.skip)\n",
+			analysis->skipped_blobs, analysis->skipped_blobs == 1 ? "" : "s");
 	return 0;
 }
 

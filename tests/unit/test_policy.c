@@ -75,6 +75,19 @@ static void configured_broad_list_replaces_default(void **state)
 	gjs_policy_free(policy);
 }
 
+static void broad_entries_are_globs(void **state)
+{
+	gjs_policy *policy = NULL;
+
+	(void)state;
+	assert_int_equal(load_from_text(&policy, "[jira-scopes]\n\tbroad = manage:*\n\tbroad = write:*:jira\n"), 0);
+	assert_non_null(gjs_policy_broad_reason(policy, "manage:jira-configuration"));
+	assert_non_null(gjs_policy_broad_reason(policy, "write:issue:jira"));
+	assert_null(gjs_policy_broad_reason(policy, "write:jira-work"));
+	assert_null(gjs_policy_broad_reason(policy, "ADMIN"));
+	gjs_policy_free(policy);
+}
+
 static void settings_are_read(void **state)
 {
 	gjs_policy *policy = NULL;
@@ -125,7 +138,10 @@ static void invalid_values_name_the_key(void **state)
 		{ "[jira-scopes]\n\ttimeout = -1\n",
 			"invalid value '-1' of jira-scopes.timeout: expected a positive number of seconds" },
 		{ "[jira-scopes]\n\tallowBreakglass = perhaps\n",
-			"invalid value of jira-scopes.allowBreakglass: expected true or false" },
+			"invalid value 'perhaps' of jira-scopes.allowBreakglass: expected true or false" },
+		{ "[jira-scopes]\n\tmaxFileSize = huge\n",
+			"invalid value 'huge' of jira-scopes.maxFileSize: expected a positive size in bytes "
+			"(k, m and g suffixes allowed)" },
 	};
 
 	(void)state;
@@ -144,6 +160,7 @@ int main(void)
 		cmocka_unit_test(defaults_without_config),
 		cmocka_unit_test(default_broad_list),
 		cmocka_unit_test(configured_broad_list_replaces_default),
+		cmocka_unit_test(broad_entries_are_globs),
 		cmocka_unit_test(settings_are_read),
 		cmocka_unit_test(invalid_values_name_the_key),
 	};

@@ -37,7 +37,7 @@ void gjs_trace(const char *fmt, ...) GJS_PRINTF(1, 2);
 void gjs_trace_enable(bool on);
 
 /* Reports whether to use colour on `stream`: never with NO_COLOR, else as
- * git's color.ui says (auto, always, never), auto meaning on a terminal. */
+ * git's color.ui sets it (auto, always, never), auto meaning on a terminal. */
 bool gjs_use_color(FILE *stream, git_repository *repo);
 
 /* Opens the repository that contains the current directory, or with `flags`

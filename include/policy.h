@@ -15,7 +15,7 @@ typedef struct {
 	bool broad_is_default;   /* true when jira-scopes.broad is not set */
 	gjs_strvec reviewers;    /* jira-scopes.reviewer: email globs */
 	char *trailer;           /* jira-scopes.trailer, default Scopes-Reviewed-by */
-	gjs_strvec refs;         /* jira-scopes.refs, default refs/heads/ * */
+	gjs_strvec refs;         /* jira-scopes.refs globs; default: every branch */
 	bool missing_reject;     /* jira-scopes.missing=reject (default warn) */
 	bool on_error_allow;     /* jira-scopes.onError=allow (default reject) */
 	double timeout;          /* jira-scopes.timeout in seconds, default 4 */
@@ -34,8 +34,9 @@ int gjs_policy_load(gjs_policy **out, git_config *cfg);
 void gjs_policy_free(gjs_policy *policy);
 
 /*
- * Returns why a scope counts as broad ("classic manage:* scope", "Connect
- * ADMIN scope", "listed in jira-scopes.broad"), or NULL when it is not.
+ * Returns why a scope counts as broad, as a static phrase for messages
+ * ("listed in jira-scopes.broad", or the default list's reason for classic
+ * manage:* and Connect administration scopes), or NULL when it is not.
  */
 const char *gjs_policy_broad_reason(const gjs_policy *policy, const char *scope);
 

@@ -74,15 +74,25 @@ static const char put_call[] =
 
 static void markdown_escapes_file_names(void **state)
 {
-	char *text = markdown_of("src/[x](javascript:alert(1))<b>|`.js", put_call, 0);
+	char *text = markdown_of("src/[x](javascript:alert(1))<b>|``.js", put_call, 0);
 
 	(void)state;
-	/* The link text is escaped, and the URL percent-encodes the name. */
+	/* The link text is a code span with a longer fence than the backticks
+	 * inside, and the URL percent-encodes the name. */
 	assert_non_null(strstr(text,
-		"- [src/\\[x\\](javascript:alert(1))&lt;b&gt;\\|\\`.js:1]"
-		"(https://example.test/blob/abc/src/%5Bx%5D%28javascript%3Aalert%281%29%29%3Cb%3E%7C%60.js#L1): "
+		"- [```src/[x](javascript:alert(1))<b>\\|``.js:1```]"
+		"(https://example.test/blob/abc/src/%5Bx%5D%28javascript%3Aalert%281%29%29%3Cb%3E%7C%60%60.js#L1): "
 		"`PUT /rest/api/3/issue/{issueIdOrKey}`\n"));
-	assert_null(strstr(text, "<b>"));
+	free(text);
+}
+
+static void markdown_neutralizes_bidi_controls(void **state)
+{
+	char *text = markdown_of("src/evil\xe2\x80\xaesj.txt.js", put_call, 0);
+
+	(void)state;
+	assert_null(strstr(text, "\xe2\x80\xae"));
+	assert_non_null(strstr(text, "[`src/evil?sj.txt.js:1`]"));
 	free(text);
 }
 
@@ -97,26 +107,40 @@ static void markdown_lists_scopes_in_a_table(void **state)
 	free(text);
 }
 
-static void markdown_cut_keeps_review_request(void **state)
+static void markdown_shortens_call_lists_first(void **state)
 {
 	gjs_buf source = GJS_BUF_INIT;
 	char *full;
-	char *cut;
+	char *short_text;
 
 	(void)state;
 	for (int i = 0; i < 400; i++)
 		gjs_buf_puts(&source, put_call);
 	full = markdown_of("src/index.js", source.ptr, 0);
-	cut = markdown_of("src/index.js", source.ptr, 4000);
+	short_text = markdown_of("src/index.js", source.ptr, 4000);
 	assert_true(strlen(full) > 4000);
-	assert_true(strlen(cut) <= 4000);
+	assert_true(strlen(short_text) <= 4000);
+	/* The scope table and the review request stay whole; lists end in a count. */
+	assert_non_null(strstr(short_text, "| `manage:jira-configuration` | **yes** | 267 | **needed** |\n"));
+	assert_non_null(strstr(short_text, "- and 380 more call sites\n"));
+	assert_null(strstr(short_text, "*This report was cut"));
+	assert_non_null(strstr(short_text, "```\nScopes-Reviewed-by: Name <email>\n```\n"));
+	free(full);
+	free(short_text);
+	gjs_buf_free(&source);
+}
+
+static void markdown_cut_keeps_review_request(void **state)
+{
+	char *cut = markdown_of("src/index.js", put_call, 500);
+
+	(void)state;
+	assert_true(strlen(cut) <= 500);
 	assert_non_null(strstr(cut, "*This report was cut to fit the comment size limit."));
 	/* The request for review survives the cut, whole. */
 	assert_non_null(strstr(cut, "**Review needed:**"));
 	assert_non_null(strstr(cut, "```\nScopes-Reviewed-by: Name <email>\n```\n"));
-	free(full);
 	free(cut);
-	gjs_buf_free(&source);
 }
 
 static void text_report_sanitizes_control_characters(void **state)
@@ -144,7 +168,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(markdown_escapes_file_names),
+		cmocka_unit_test(markdown_neutralizes_bidi_controls),
 		cmocka_unit_test(markdown_lists_scopes_in_a_table),
+		cmocka_unit_test(markdown_shortens_call_lists_first),
 		cmocka_unit_test(markdown_cut_keeps_review_request),
 		cmocka_unit_test(text_report_sanitizes_control_characters),
 	};

@@ -283,6 +283,43 @@ static void files_section_narrows_manifest_app(void **state)
 	gjs_analysis_free(analysis);
 }
 
+/*
+ * A blob id seen before is not scanned again: the second analysis passes
+ * other text under the same id, and the cached call sites come back.
+ */
+static void blob_scanned_once_per_id(void **state)
+{
+	gjs_analysis_options opts = GJS_ANALYSIS_OPTIONS_INIT;
+	gjs_scan_cache *cache = gjs_scan_cache_new();
+	gjs_analysis *first = NULL;
+	gjs_analysis *second = NULL;
+	git_oid id;
+	static const char manifest[] = "permissions:\n  scopes:\n    - read:jira-work\n";
+	static const char source[] = "requests.get(base + '/rest/api/3/myself')\n";
+	gjs_source_file files[] = {
+		{ "manifest.yml", manifest, sizeof(manifest) - 1, NULL },
+		{ "a.py", source, sizeof(source) - 1, &id },
+	};
+
+	(void)state;
+	assert_int_equal(git_oid_fromstr(&id, "0123456789abcdef0123456789abcdef01234567"), 0);
+	opts.catalog = catalog;
+	opts.cache = cache;
+	assert_int_equal(gjs_analyze_files(&first, files, 2, &opts), 0);
+	files[1].data = "print('no calls here')\n";
+	files[1].len = strlen(files[1].data);
+	files[1].path = "b.py";
+	assert_int_equal(gjs_analyze_files(&second, files, 2, &opts), 0);
+
+	assert_int_equal(first->apps[0].call_count, 1);
+	assert_int_equal(second->apps[0].call_count, 1);
+	assert_string_equal(second->apps[0].calls[0].file, "b.py");
+	assert_string_equal(second->apps[0].calls[0].path, "/rest/api/3/myself");
+	gjs_analysis_free(first);
+	gjs_analysis_free(second);
+	gjs_scan_cache_free(cache);
+}
+
 static void malformed_declaration_keeps_other_apps(void **state)
 {
 	gjs_source_file files[] = {
@@ -314,6 +351,7 @@ int main(void)
 		cmocka_unit_test(vendored_and_binary_files_skipped),
 		cmocka_unit_test(scopes_file_globs_select_files),
 		cmocka_unit_test(files_section_narrows_manifest_app),
+		cmocka_unit_test(blob_scanned_once_per_id),
 		cmocka_unit_test(malformed_declaration_keeps_other_apps),
 	};
 

@@ -44,10 +44,15 @@ void gjs_http_free(gjs_http *http);
 
 /*
  * Checks that `url` may be contacted: https anywhere, http only on a
- * loopback host (127.0.0.0/8, ::1, localhost). Fails with GJS_EINVALID and
- * a message naming the URL otherwise.
+ * loopback host (127.0.0.0/8, ::1, localhost), and no user name or password
+ * in it. Fails with GJS_EINVALID and a message naming the URL otherwise (or
+ * only its host, when the URL contains credentials).
  */
 int gjs_http_check_url(const char *url);
+/* Checks a base URL that paths are appended to: as gjs_http_check_url(),
+ * and with no query or fragment, which would end up inside every URL and
+ * every trace line (a GitLab private_token, say). */
+int gjs_http_check_base_url(const char *url);
 
 /*
  * Sends one request and fills `resp` with the final answer, whatever its

@@ -36,7 +36,9 @@ typedef struct {
 	gjs_provider_kind kind;
 	char *api_url;  /* REST base without trailing '/': https://api.github.com,
 	                 * https://gitlab.com/api/v4, https://api.bitbucket.org/2.0,
-	                 * or the Bitbucket Data Center server URL */
+	                 * or the Bitbucket Data Center server URL (without
+	                 * /rest/api/1.0); gjs_pull_request_from_env() brings
+	                 * the other accepted spellings to these */
 	char *web_url;  /* base of links to files, or NULL to derive it */
 	char *repo;     /* OWNER/REPO, GitLab project id or path, WORKSPACE/REPO,
 	                 * or PROJECT/REPO on Bitbucket Data Center */
@@ -61,6 +63,9 @@ typedef struct {
 int gjs_pull_request_from_env(gjs_pull_request *pr);
 /* Checks that every field the providers need is set and well formed. */
 int gjs_pull_request_validate(const gjs_pull_request *pr);
+/* Reports whether `number` can be a pull or merge request number: 1 to 18
+ * ASCII digits, the first not 0. */
+bool gjs_request_number_ok(const char *number);
 void gjs_pull_request_clear(gjs_pull_request *pr);
 
 /* Reports the hidden marker that starts the bot's comment: an HTML comment

@@ -29,17 +29,31 @@ static const char usage[] =
 static const char help[] =
 	"\n"
 	"Posts the scope report of BASE...HEAD on a pull or merge request as one\n"
-	"comment, updated on every run, and sets the commit status 'jira-scopes'\n"
-	"on HEAD. In GitHub Actions, GitLab CI and Bitbucket Pipelines the options\n"
-	"come from the environment; these override it:\n"
+	"comment, updated on every run (none is posted while no scope changes),\n"
+	"and sets the commit status 'jira-scopes' on HEAD. In GitHub Actions,\n"
+	"GitLab CI and Bitbucket Pipelines the options come from the environment;\n"
+	"these override it:\n"
 	"\n"
 	"    --provider=NAME   github, gitlab, bitbucket (Cloud) or bitbucket-server\n"
 	"                      (Data Center, which always needs --api-url and --repo)\n"
-	"    --api-url=URL     REST API base, e.g. https://github.example.com/api/v3\n"
-	"    --web-url=URL     base of links to files, when it cannot be derived\n"
+	"    --api-url=URL     REST API base, https (plain http only to loopback),\n"
+	"                      with no user name, password or query in it; in CI it\n"
+	"                      comes from GITHUB_API_URL or CI_API_V4_URL:\n"
+	"                      github: https://api.github.com (default), or\n"
+	"                        https://HOST/api/v3 on GitHub Enterprise Server\n"
+	"                      gitlab: https://HOST/api/v4 (default\n"
+	"                        https://gitlab.com/api/v4); /api/v4 is added when\n"
+	"                        missing\n"
+	"                      bitbucket: https://api.bitbucket.org/2.0 (default)\n"
+	"                      bitbucket-server: https://HOST, with the context\n"
+	"                        path if any; a trailing /rest/api/1.0 or\n"
+	"                        /rest/api/latest is removed\n"
+	"    --web-url=URL     web base of links to files and to the request, when it\n"
+	"                      cannot be derived: https://HOST, or the project URL\n"
+	"                      for a numeric GitLab project id\n"
 	"    --repo=REPO       OWNER/REPO, GitLab project id or path, WORKSPACE/REPO,\n"
 	"                      or PROJECT/REPO on Bitbucket Data Center\n"
-	"    --pr=NUMBER       pull or merge request number\n"
+	"    --pr=NUMBER       pull or merge request number: digits, such as 7\n"
 	"    --base=REV        target branch revision; its merge base with HEAD is\n"
 	"                      compared\n"
 	"    --head=REV        revision under review (default HEAD)\n"
@@ -47,6 +61,12 @@ static const char help[] =
 	"    --no-status       post the comment only\n"
 	"    --exit-code       exit with 1 when the status is a failure\n"
 	"    -v, --verbose     trace each HTTP request (never its headers)\n"
+	"\n"
+	"The status fails while a broad scope is added without review. A review is\n"
+	"a trailer (jira-scopes.trailer, default Scopes-Reviewed-by) in a commit of\n"
+	"the request naming a reviewer that jira-scopes.reviewer allows and that\n"
+	"did not author the change, or, on GitHub and GitLab, the label named by\n"
+	"jira-scopes.approvalLabel.\n"
 	"\n"
 	"Tokens: GITHUB_TOKEN, GITLAB_TOKEN, BITBUCKET_TOKEN (or BITBUCKET_USER and\n"
 	"BITBUCKET_APP_PASSWORD for Bitbucket Cloud).\n";
@@ -146,6 +166,9 @@ static int parse_options(struct comment_options *opts, int argc, char **argv)
 	if (opts->provider && gjs_provider_parse(opts->provider) == GJS_PROVIDER_NONE)
 		return gjs_usage_error(usage, "invalid --provider '%s': use github, gitlab, "
 			"bitbucket or bitbucket-server", opts->provider);
+	if (opts->number && !gjs_request_number_ok(opts->number))
+		return gjs_usage_error(usage, "invalid --pr '%s': expected the number of the pull "
+			"or merge request, such as --pr=7", opts->number);
 	return 0;
 }
 
@@ -157,13 +180,24 @@ static void override(char **field, const char *value)
 	*field = gjs_xstrdup(value);
 }
 
-/* Prints the last error, made safe for a terminal, as a fatal message. */
 /* Names a request the way its forge does. */
 static const char *request_noun(gjs_provider_kind kind)
 {
 	return kind == GJS_PROVIDER_GITLAB ? "merge request" : "pull request";
 }
 
+/* Writes a request the way its forge does: "group/app!7" for a GitLab merge
+ * request, "octo/app#7" for a pull request. Caller frees. */
+static char *request_ref(const gjs_pull_request *pr)
+{
+	gjs_buf out = GJS_BUF_INIT;
+
+	gjs_buf_printf(&out, "%s%c%s", pr->repo, pr->kind == GJS_PROVIDER_GITLAB ? '!' : '#',
+		pr->number);
+	return gjs_buf_detach(&out);
+}
+
+/* Prints the last error, made safe for a terminal, as a fatal message. */
 static int fatal_last_error(void)
 {
 	char *safe = gjs_sanitize(gjs_error_last());
@@ -341,6 +375,7 @@ struct run {
 	char *link_prefix;
 	char *line_format;
 	char *request_url;
+	char *request_ref; /* "octo/app#7", "group/app!7" */
 	gjs_buf body;
 	gjs_buf description;
 	char head_hex[GIT_OID_HEXSZ + 1];
@@ -365,6 +400,7 @@ static void run_clear(struct run *run)
 	gjs_buf_free(&run->body);
 	gjs_buf_free(&run->description);
 	free(run->request_url);
+	free(run->request_ref);
 	free(run->link_prefix);
 	free(run->line_format);
 	free(run->base_label);
@@ -398,18 +434,20 @@ static int locate_request(struct run *run)
 
 	if (gjs_pull_request_from_env(pr) < 0 || gjs_pull_request_validate(pr) < 0)
 		return fatal_last_error();
+	run->request_ref = request_ref(pr);
 	if (!pr->base)
 		return gjs_fatal("no base revision for %s %s %s: pass --base=REV (the target "
-			"branch)", gjs_provider_title(pr->kind), request_noun(pr->kind), pr->number);
+			"branch)", gjs_provider_title(pr->kind), request_noun(pr->kind),
+			run->request_ref);
 	if (!pr->head)
 		pr->head = gjs_xstrdup("HEAD");
-	if (gjs_http_check_url(pr->api_url) < 0)
+	if (gjs_http_check_base_url(pr->api_url) < 0)
 		return fatal_last_error();
-	if (pr->web_url && gjs_http_check_url(pr->web_url) < 0)
+	if (pr->web_url && gjs_http_check_base_url(pr->web_url) < 0)
 		return fatal_last_error();
-	gjs_trace("comment: %s %s %s of %s (%s), base %s, head %s",
-		gjs_provider_title(pr->kind), request_noun(pr->kind), pr->number, pr->repo,
-		pr->ci ? pr->ci : "options", pr->base, pr->head);
+	gjs_trace("comment: %s %s %s (%s), API %s, base %s, head %s",
+		gjs_provider_title(pr->kind), request_noun(pr->kind), run->request_ref,
+		pr->ci ? pr->ci : "options", pr->api_url, pr->base, pr->head);
 	return 0;
 }
 
@@ -503,13 +541,72 @@ static void build_status(struct run *run)
 	}
 }
 
+/* Writes `text` as a Markdown code span, delimited by one backtick more
+ * than the longest run of backticks in it. Control characters become
+ * spaces. */
+static void put_code_span(gjs_buf *out, const char *text)
+{
+	size_t longest = 0, row = 0;
+	bool pad = text[0] == '`' || (*text && text[strlen(text) - 1] == '`');
+
+	for (const char *p = text; *p; p++) {
+		row = *p == '`' ? row + 1 : 0;
+		if (row > longest)
+			longest = row;
+	}
+	for (size_t i = 0; i <= longest; i++)
+		gjs_buf_putc(out, '`');
+	if (pad)
+		gjs_buf_putc(out, ' ');
+	for (const char *p = text; *p; p++)
+		gjs_buf_putc(out, (unsigned char)*p < 0x20 || *p == 0x7f ? ' ' : *p);
+	if (pad)
+		gjs_buf_putc(out, ' ');
+	for (size_t i = 0; i <= longest; i++)
+		gjs_buf_putc(out, '`');
+}
+
+/*
+ * Explains, when jira-scopes.reviewer is not set, that no trailer can
+ * approve although the report requests one, and what can clear the status
+ * instead. The policy is read from the git config of the clone that the bot
+ * runs in, so the CI job has to set it.
+ */
+static void no_reviewer_note(gjs_buf *out, const struct run *run)
+{
+	const gjs_policy *policy = run->ctx.policy;
+	bool has_labels = run->pr.kind == GJS_PROVIDER_GITHUB || run->pr.kind == GJS_PROVIDER_GITLAB;
+
+	if (!run->reviews.unreviewed || policy->reviewers.count)
+		return;
+	gjs_buf_puts(out, "\n**No reviewer is configured**, so no trailer can approve a broad "
+		"scope. To allow reviewers, the CI job runs `git config jira-scopes.reviewer "
+		"'EMAIL-GLOB'` before the bot.");
+	if (has_labels && policy->approval_label) {
+		gjs_buf_puts(out, " Until then only the label ");
+		put_code_span(out, policy->approval_label);
+		gjs_buf_puts(out, " can clear the status.\n");
+	} else if (has_labels) {
+		gjs_buf_puts(out, " Until then nothing clears the status; setting "
+			"`jira-scopes.approvalLabel` lets a label do it.\n");
+	} else {
+		gjs_buf_printf(out, " Until then nothing clears the status: %s has no labels "
+			"to approve with.\n", gjs_provider_title(run->pr.kind));
+	}
+	/* A label of absurd length must not eat the report's room. */
+	if (out->len > gjs_provider_max_comment(run->pr.kind) / 4)
+		gjs_buf_clear(out);
+}
+
 static int build_body(struct run *run)
 {
 	gjs_report_options report = GJS_REPORT_OPTIONS_INIT;
 	gjs_pull_request *pr = &run->pr;
 	const char *marker = gjs_provider_marker(pr->kind);
 	size_t limit = gjs_provider_max_comment(pr->kind);
+	gjs_buf note = GJS_BUF_INIT;
 	size_t head_len;
+	int status = 0;
 
 	run->base_label = gjs_cmd_label(pr->base, run->merge_base);
 	run->head_label = gjs_cmd_label(pr->head, run->head);
@@ -517,6 +614,7 @@ static int build_body(struct run *run)
 
 	gjs_buf_printf(&run->body, "%s\n\n", marker);
 	head_len = run->body.len;
+	no_reviewer_note(&note, run);
 	report.base_label = run->base_label;
 	report.head_label = run->head_label;
 	report.link_prefix = run->link_prefix;
@@ -524,12 +622,19 @@ static int build_body(struct run *run)
 	report.trailer = run->ctx.policy->trailer;
 	report.reviews = run->reviews.reviews;
 	report.review_count = run->reviews.count;
-	report.max_chars = limit - head_len;
+	report.max_chars = limit - head_len - note.len;
 	if (gjs_report_diff(&run->body, GJS_FORMAT_MARKDOWN, run->diff, run->ctx.catalog,
-		    &report) < 0)
-		return fatal_last_error();
+		    &report) < 0) {
+		status = fatal_last_error();
+		goto done;
+	}
+	if (note.len)
+		gjs_buf_put(&run->body, note.ptr, note.len);
 	fit_body(&run->body, limit);
-	return 0;
+
+done:
+	gjs_buf_free(&note);
+	return status;
 }
 
 static int print_dry_run(struct run *run)
@@ -543,12 +648,12 @@ static int print_dry_run(struct run *run)
 			run->head_hex, run->failure ? "failure" : "success",
 			gjs_buf_cstr(&run->description));
 	if (run->has_changes)
-		printf("dry run: would post or update the comment on %s %s %s#%s:\n",
-			gjs_provider_title(pr->kind), request_noun(pr->kind), pr->repo, pr->number);
+		printf("dry run: would post or update the comment on %s %s %s:\n",
+			gjs_provider_title(pr->kind), request_noun(pr->kind), run->request_ref);
 	else
 		printf("dry run: no scope change: would update an earlier comment on %s %s "
-			"%s#%s, and post none if there is none:\n",
-			gjs_provider_title(pr->kind), request_noun(pr->kind), pr->repo, pr->number);
+			"%s, and post none if there is none:\n",
+			gjs_provider_title(pr->kind), request_noun(pr->kind), run->request_ref);
 	return gjs_write_stdout(run->body.ptr, run->body.len);
 }
 
@@ -579,17 +684,17 @@ static int publish_comment(struct run *run)
 	if (run->comment_count) {
 		if (gjs_provider_update_comment(run->provider, &run->comments[0], run->body.ptr) < 0)
 			return fatal_last_error();
-		printf("updated comment %s on %s %s %s#%s\n", run->comments[0].id,
-			gjs_provider_title(pr->kind), request_noun(pr->kind), pr->repo, pr->number);
+		printf("updated comment %s on %s %s %s\n", run->comments[0].id,
+			gjs_provider_title(pr->kind), request_noun(pr->kind), run->request_ref);
 	} else if (run->has_changes) {
 		if (gjs_provider_create_comment(run->provider, run->body.ptr, &id) < 0)
 			return fatal_last_error();
-		printf("posted comment %s on %s %s %s#%s\n", id ? id : "(no id)",
-			gjs_provider_title(pr->kind), request_noun(pr->kind), pr->repo, pr->number);
+		printf("posted comment %s on %s %s %s\n", id ? id : "(no id)",
+			gjs_provider_title(pr->kind), request_noun(pr->kind), run->request_ref);
 		free(id);
 	} else {
-		printf("no scope change: no comment on %s %s %s#%s\n",
-			gjs_provider_title(pr->kind), request_noun(pr->kind), pr->repo, pr->number);
+		printf("no scope change: no comment on %s %s %s\n",
+			gjs_provider_title(pr->kind), request_noun(pr->kind), run->request_ref);
 	}
 
 	/* Two runs racing can each post; the oldest comment stays. */

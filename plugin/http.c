@@ -111,11 +111,16 @@ static bool is_loopback_host(const char *host)
 	return !errno && first == 127 && *end == '.';
 }
 
-/* Reports whether `url` is on loopback; fills `*scheme_https`. */
+/*
+ * Reports whether `url` is on loopback and uses https. A URL with a user
+ * name or password is rejected, because curl would send them and every
+ * trace line and error message that shows the URL would show them too. The
+ * error message names only the host.
+ */
 static int classify_url(const char *url, bool *loopback, bool *https)
 {
 	CURLU *u = curl_url();
-	char *scheme = NULL, *host = NULL;
+	char *scheme = NULL, *host = NULL, *user = NULL, *password = NULL;
 	int error = GJS_EINVALID;
 
 	if (!u) {
@@ -126,6 +131,13 @@ static int classify_url(const char *url, bool *loopback, bool *https)
 	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
 		gjs_error_set("invalid URL '%s'", url);
+		goto done;
+	}
+
+	if (curl_url_get(u, CURLUPART_USER, &user, 0) == CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_PASSWORD, &password, 0) == CURLUE_OK) {
+		gjs_error_set("the URL of '%s' contains a user name or password: remove it and "
+			"pass the credential in its environment variable", host);
 		goto done;
 	}
 
@@ -140,6 +152,12 @@ static int classify_url(const char *url, bool *loopback, bool *https)
 done:
 	curl_free(scheme);
 	curl_free(host);
+	if (user)
+		memset(user, 0, strlen(user));
+	if (password)
+		memset(password, 0, strlen(password));
+	curl_free(user);
+	curl_free(password);
 	curl_url_cleanup(u);
 	return error;
 }
@@ -154,6 +172,22 @@ int gjs_http_check_url(const char *url)
 	if (!https && !loopback) {
 		gjs_error_set("refusing plain http to '%s': use https "
 			"(plain http is allowed only to 127.0.0.1, ::1 or localhost)", url);
+		return GJS_EINVALID;
+	}
+	return 0;
+}
+
+int gjs_http_check_base_url(const char *url)
+{
+	int error = gjs_http_check_url(url);
+	size_t plain = strcspn(url, "?#");
+
+	if (error < 0)
+		return error;
+	if (url[plain]) {
+		/* The message shows only the part before the query, which may contain a token. */
+		gjs_error_set("the base URL '%.*s' has a query or fragment: give it without "
+			"'?' or '#'", (int)plain, url);
 		return GJS_EINVALID;
 	}
 	return 0;

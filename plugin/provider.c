@@ -116,6 +116,57 @@ static char *strip_trailing_slashes(char *url)
 	return url;
 }
 
+/* Reports whether `s` ends with `suffix` and has something before it. */
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t len = strlen(s), slen = strlen(suffix);
+
+	return len > slen && !strcmp(s + len - slen, suffix);
+}
+
+/* Removes `suffix` from the end of `url`; reports whether it was there. */
+static bool strip_suffix(char *url, const char *suffix)
+{
+	if (!ends_with(url, suffix))
+		return false;
+	url[strlen(url) - strlen(suffix)] = '\0';
+	return true;
+}
+
+/*
+ * Brings an API URL given with or without the REST prefix to the one form
+ * the calls expect. The Bitbucket Data Center calls add /rest/api/1.0 (and
+ * /rest/build-status/1.0) to the server URL themselves, so a trailing REST
+ * prefix is removed. GitLab serves its API under /api/v4 of the server URL
+ * on every install, so a missing /api/v4 is added. GitHub and Bitbucket
+ * Cloud URLs are left as given, because there a server URL cannot be
+ * distinguished from an API root (https://api.github.com has no prefix).
+ */
+static void normalize_api_url(gjs_pull_request *pr)
+{
+	char *url = strip_trailing_slashes(pr->api_url);
+
+	switch (pr->kind) {
+	case GJS_PROVIDER_BITBUCKET_SERVER:
+		if (strip_suffix(url, "/rest/api/1.0") || strip_suffix(url, "/rest/api/latest"))
+			strip_trailing_slashes(url);
+		break;
+	case GJS_PROVIDER_GITLAB:
+		if (!ends_with(url, "/api/v4")) {
+			gjs_buf with = GJS_BUF_INIT;
+
+			gjs_buf_printf(&with, "%s/api/v4", url);
+			free(pr->api_url);
+			pr->api_url = gjs_buf_detach(&with);
+		}
+		break;
+	case GJS_PROVIDER_GITHUB:
+	case GJS_PROVIDER_BITBUCKET:
+	case GJS_PROVIDER_NONE:
+		break;
+	}
+}
+
 static int read_file(const char *path, gjs_buf *out)
 {
 	FILE *file = fopen(path, "rb");
@@ -317,10 +368,16 @@ defaults:
 		break;
 	}
 	if (pr->api_url)
-		strip_trailing_slashes(pr->api_url);
+		normalize_api_url(pr);
 	if (pr->web_url)
 		strip_trailing_slashes(pr->web_url);
 	return error;
+}
+
+/* Reports whether `s` is a non-empty run of ASCII digits. */
+static bool all_digits(const char *s)
+{
+	return *s && strspn(s, "0123456789") == strlen(s);
 }
 
 static bool all_of(const char *s, const char *extra)
@@ -348,6 +405,11 @@ static bool two_parts(const char *repo, const char *chars)
 	return ok;
 }
 
+bool gjs_request_number_ok(const char *number)
+{
+	return all_digits(number) && number[0] != '0' && strlen(number) <= 18;
+}
+
 int gjs_pull_request_validate(const gjs_pull_request *pr)
 {
 	const char *title = gjs_provider_title(pr->kind);
@@ -373,15 +435,17 @@ int gjs_pull_request_validate(const gjs_pull_request *pr)
 			"pass --pr=NUMBER", title);
 		return GJS_EINVALID;
 	}
-	if (!all_of(pr->number, "") || strlen(pr->number) > 18) {
-		gjs_error_set("invalid pull request number '%s': expected digits", pr->number);
+	if (!gjs_request_number_ok(pr->number)) {
+		gjs_error_set("invalid %s number '%s': expected a positive number such as 7",
+			pr->kind == GJS_PROVIDER_GITLAB ? "merge request" : "pull request",
+			pr->number);
 		return GJS_EINVALID;
 	}
 
 	switch (pr->kind) {
 	case GJS_PROVIDER_GITLAB:
 		/* A numeric id, or a full path of groups and the project. */
-		if (all_of(pr->repo, "") || all_of(pr->repo, "-._/"))
+		if (all_digits(pr->repo) || all_of(pr->repo, "-._/"))
 			return 0;
 		break;
 	case GJS_PROVIDER_BITBUCKET:
@@ -456,9 +520,9 @@ void gjs_provider_links(const gjs_pull_request *pr, const char *sha, char **pref
 		break;
 
 	case GJS_PROVIDER_GITLAB:
-		if (pr->web_url && all_of(pr->repo, "")) {
+		if (pr->web_url && all_digits(pr->repo)) {
 			web = gjs_xstrdup(pr->web_url); /* CI_PROJECT_URL: the project itself */
-		} else if (!all_of(pr->repo, "")) {
+		} else if (!all_digits(pr->repo)) {
 			char *host = pr->web_url ? gjs_xstrdup(pr->web_url) :
 				web_from_api(pr->api_url, "/api/v4");
 
@@ -526,8 +590,15 @@ char *gjs_provider_request_url(const gjs_pull_request *pr)
 			gjs_buf_printf(&out, "%s/%s/pull/%s", web, pr->repo, pr->number);
 		break;
 	case GJS_PROVIDER_GITLAB:
-		if (pr->web_url && all_of(pr->repo, ""))
+		if (pr->web_url && all_digits(pr->repo)) {
 			gjs_buf_printf(&out, "%s/-/merge_requests/%s", pr->web_url, pr->number);
+		} else if (!all_digits(pr->repo)) {
+			web = pr->web_url ? gjs_xstrdup(pr->web_url) :
+				web_from_api(pr->api_url, "/api/v4");
+			if (web)
+				gjs_buf_printf(&out, "%s/%s/-/merge_requests/%s", web, pr->repo,
+					pr->number);
+		}
 		break;
 	case GJS_PROVIDER_BITBUCKET:
 		if (pr->web_url)
@@ -767,7 +838,7 @@ static int compare_ids(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b);
 
-	if (la != lb && all_of(a, "") && all_of(b, ""))
+	if (la != lb && all_digits(a) && all_digits(b))
 		return la < lb ? -1 : 1;
 	return strcmp(a, b);
 }

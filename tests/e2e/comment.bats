@@ -147,6 +147,11 @@ has_line()
 	fi
 }
 
+# The usage lines that follow every usage error of `comment`.
+USAGE="usage: git jira-scopes comment [--provider=github|gitlab|bitbucket|bitbucket-server]
+       [--api-url=URL] [--web-url=URL] [--repo=REPO] [--pr=NUMBER]
+       [--base=REV] [--head=REV] [--dry-run] [--no-status] [--exit-code] [-v]"
+
 @test "github: first run posts the comment and a failing status" {
 	start_server github '{"token": "'$TOKEN'"}'
 	run --separate-stderr github
@@ -326,13 +331,13 @@ POST /repos/octo/app/statuses/$HEAD_SHA" "$(requests)"
 }
 
 @test "github: an oversized report is cut to the comment limit" {
-	{
-		printf '%s\n' "$INDEX_BANNER"
-		for i in $(seq 3000); do
-			printf "export const b%d = () => api.asApp().requestJira(route\`/rest/api/3/announcementBanner\`, { method: 'PUT' });\n" "$i"
-		done
-	} >src/index.js
-	commit "show many banners"
+	# 300 apps that each add the broad scope: too long even once the writer
+	# has shortened every call-site list, so the text itself is cut.
+	for i in $(seq 300); do
+		forge_manifest "apps/app$i" write:jira-work "$BROAD"
+		write_file "apps/app$i/src/index.js" "$INDEX_BANNER"
+	done
+	commit "add many apps"
 	start_server github '{"token": "'$TOKEN'"}'
 	run --separate-stderr github
 	assert_status 0
@@ -340,14 +345,26 @@ POST /repos/octo/app/statuses/$HEAD_SHA" "$(requests)"
 	[ "$length" -le 65536 ]
 	[ "$length" -ge 60000 ]
 	assert_equal "<!-- jira-scopes-report -->" "$(pick 's["comments"][0]["body"].splitlines()[0]')"
-	assert_equal "true" \
-		"$(pick '"*This report was cut to fit the comment size limit. Run `git jira-scopes diff` locally for the full report.*" in s["comments"][0]["body"].splitlines()')"
 	# The review request comes after the cut, whole.
-	assert_equal "**Review needed:** a broad scope is added. A reviewer allowed by the policy, who did not author the change, adds this trailer to a commit of the request:
+	assert_equal "*This report was cut to fit the comment size limit. Run \`git jira-scopes diff\` locally for the full report.*
+
+**Review needed:** a broad scope is added. A reviewer allowed by the policy, who did not author the change, adds this trailer to a commit of the request:
 
 \`\`\`
 Scopes-Reviewed-by: Name <email>
-\`\`\`" "$(pick '"\n".join(s["comments"][0]["body"].rstrip().splitlines()[-5:])')"
+\`\`\`" "$(pick '"\n".join(s["comments"][0]["body"].rstrip().splitlines()[-7:])')"
+
+	# The note on a missing reviewer has its room kept too.
+	git config --unset jira-scopes.reviewer
+	run --separate-stderr github
+	assert_status 0
+	length=$(pick 'len(s["comments"][0]["body"])')
+	[ "$length" -le 65536 ]
+	assert_equal "Scopes-Reviewed-by: Name <email>
+\`\`\`
+
+**No reviewer is configured**, so no trailer can approve a broad scope. To allow reviewers, the CI job runs \`git config jira-scopes.reviewer 'EMAIL-GLOB'\` before the bot. Until then nothing clears the status; setting \`jira-scopes.approvalLabel\` lets a label do it." \
+		"$(pick '"\n".join(s["comments"][0]["body"].rstrip().splitlines()[-4:])')"
 }
 
 @test "github: a duplicate comment is removed" {
@@ -419,7 +436,7 @@ POST /repos/octo/app/statuses/$head" "$(requests)"
 		CI_PROJECT_URL=https://gitlab.example.com/group/app GITLAB_TOKEN=$TOKEN \
 		run --separate-stderr git jira-scopes comment
 	assert_status 0
-	assert_equal "posted comment 1003 on GitLab merge request 42#7
+	assert_equal "posted comment 1003 on GitLab merge request 42!7
 set commit status jira-scopes on ${HEAD_SHA:0:12} to success: broad scopes added with review" "$output"
 	assert_equal "GET /api/v4/projects/42/merge_requests/7/notes?order_by=created_at&per_page=100&sort=asc
 GET /api/v4/projects/42/merge_requests/7/notes?order_by=created_at&page=2&per_page=100&sort=asc
@@ -523,4 +540,339 @@ POST /rest/build-status/1.0/commits/$HEAD_SHA" "$(requests)"
 		--provider=bitbucket-server --api-url=https://bitbucket.example.com --repo=app --pr=7 --base=main
 	assert_status 128
 	assert_equal "fatal: invalid repository 'app' for Bitbucket Data Center: expected PROJECT/REPO" "$stderr"
+}
+
+@test "--pr takes a positive number only" {
+	for pr in abc 7a deadbeef 0 07 -7 ''; do
+		run --separate-stderr git jira-scopes comment --provider=github --repo=octo/app \
+			--pr="$pr" --base=main --dry-run
+		assert_status 129
+		assert_equal "" "$output"
+		assert_equal "error: invalid --pr '$pr': expected the number of the pull or merge request, such as --pr=7
+$USAGE" "$stderr"
+	done
+	# A CI variable gets the same check, as a fatal error: no option was wrong.
+	BITBUCKET_BUILD_NUMBER=12 BITBUCKET_REPO_FULL_NAME=team/app BITBUCKET_PR_ID=7a \
+		BITBUCKET_COMMIT=$HEAD_SHA BITBUCKET_PR_DESTINATION_COMMIT=$BASE_SHA \
+		run --separate-stderr git jira-scopes comment --dry-run
+	assert_status 128
+	assert_equal "fatal: invalid pull request number '7a': expected a positive number such as 7" "$stderr"
+	GITLAB_CI=true CI_PROJECT_ID=42 CI_MERGE_REQUEST_IID=abc CI_MERGE_REQUEST_DIFF_BASE_SHA=$BASE_SHA \
+		CI_COMMIT_SHA=$HEAD_SHA run --separate-stderr git jira-scopes comment --dry-run
+	assert_status 128
+	assert_equal "fatal: invalid merge request number 'abc': expected a positive number such as 7" "$stderr"
+}
+
+@test "gitlab: messages and --dry-run name the merge request GROUP/REPO!N" {
+	run --separate-stderr git jira-scopes comment --provider=gitlab --repo=group/app --pr=7 \
+		--base=main --dry-run
+	assert_status 0
+	assert_equal "dry run: would set commit status 'jira-scopes' on $HEAD_SHA to failure: 1 broad scope added without review
+dry run: would post or update the comment on GitLab merge request group/app!7:
+<!-- jira-scopes-report -->" "$(printf '%s\n' "$output" | head -n 3)"
+
+	git checkout -q main
+	run --separate-stderr git jira-scopes comment --provider=gitlab --repo=group/app --pr=7 \
+		--base=main --dry-run --no-status
+	assert_status 0
+	assert_equal "dry run: no commit status (--no-status)
+dry run: no scope change: would update an earlier comment on GitLab merge request group/app!7, and post none if there is none:" \
+		"$(printf '%s\n' "$output" | head -n 2)"
+
+	run --separate-stderr git jira-scopes comment --provider=gitlab --repo=group/app --pr=7
+	assert_status 128
+	assert_equal "fatal: no base revision for GitLab merge request group/app!7: pass --base=REV (the target branch)" "$stderr"
+}
+
+@test "gitlab: the API URL may leave out /api/v4" {
+	start_server gitlab '{"token": "'$TOKEN'", "prefix": "/api/v4", "repo": "group/app"}'
+	GITLAB_TOKEN=$TOKEN run --separate-stderr git jira-scopes comment --provider=gitlab \
+		--api-url="${API%/api/v4}/" --repo=group/app --pr=7 --base=main
+	assert_status 0
+	assert_equal "posted comment 1001 on GitLab merge request group/app!7
+set commit status jira-scopes on ${HEAD_SHA:0:12} to failure: 1 broad scope added without review" "$output"
+	assert_equal "GET /api/v4/projects/group%2Fapp/merge_requests/7/notes?order_by=created_at&per_page=100&sort=asc
+POST /api/v4/projects/group%2Fapp/merge_requests/7/notes
+POST /api/v4/projects/group%2Fapp/statuses/$HEAD_SHA" "$(requests)"
+	# The status links to the merge request page, on the server of the API.
+	assert_equal "${API%/api/v4}/group/app/-/merge_requests/7" "$(pick 's["statuses"][0]["target_url"]')"
+}
+
+@test "bitbucket-server: the API URL may end in /rest/api/1.0, under a context path" {
+	start_server bitbucket-server '{"token": "'$TOKEN'", "repo": "PROJ/app", "prefix": "/bitbucket"}'
+	BITBUCKET_TOKEN=$TOKEN run --separate-stderr git jira-scopes comment \
+		--provider=bitbucket-server --api-url="$API/rest/api/1.0" --repo=PROJ/app --pr=7 --base=main
+	assert_status 0
+	assert_equal "posted comment 1001 on Bitbucket Data Center pull request PROJ/app#7
+set commit status jira-scopes on ${HEAD_SHA:0:12} to failure: 1 broad scope added without review" "$output"
+	assert_equal "GET /bitbucket/rest/api/1.0/projects/PROJ/repos/app/pull-requests/7/activities?limit=100&start=0
+POST /bitbucket/rest/api/1.0/projects/PROJ/repos/app/pull-requests/7/comments
+POST /bitbucket/rest/build-status/1.0/commits/$HEAD_SHA" "$(requests)"
+	assert_equal "$API/projects/PROJ/repos/app/pull-requests/7" "$(pick 's["statuses"][0]["url"]')"
+	pick 's["comments"][0]["body"]' | grep -qF "($API/projects/PROJ/repos/app/browse/src/index.js?at=$HEAD_SHA#6)"
+
+	# The other spellings reach the same comment.
+	for api in "$API/rest/api/latest/" "$API/"; do
+		: >"$TEST_DIR/requests.log"
+		BITBUCKET_TOKEN=$TOKEN run --separate-stderr git jira-scopes comment \
+			--provider=bitbucket-server --api-url="$api" --repo=PROJ/app --pr=7 --base=main \
+			--no-status
+		assert_status 0
+		assert_equal "updated comment 1001 on Bitbucket Data Center pull request PROJ/app#7" "$output"
+		assert_equal "GET /bitbucket/rest/api/1.0/projects/PROJ/repos/app/pull-requests/7/activities?limit=100&start=0
+PUT /bitbucket/rest/api/1.0/projects/PROJ/repos/app/pull-requests/7/comments/1001" "$(requests)"
+	done
+}
+
+@test "credentials in a URL are refused and never shown" {
+	start_server github '{"token": "'$TOKEN'"}'
+	port=$(cat "$TEST_DIR/port")
+	GITHUB_TOKEN=$TOKEN run --separate-stderr git jira-scopes -v comment --provider=github \
+		--api-url="http://bot:$TOKEN@127.0.0.1:$port" --repo=octo/app --pr=7 --base=main
+	assert_status 128
+	assert_equal "" "$output"
+	assert_equal "fatal: the URL of '127.0.0.1' contains a user name or password: remove it and pass the credential in its environment variable" "$stderr"
+
+	GITHUB_TOKEN=$TOKEN run --separate-stderr git jira-scopes -v comment --provider=github \
+		--api-url="$API" --web-url="https://$TOKEN@github.example.com" --repo=octo/app --pr=7 \
+		--base=main
+	assert_status 128
+	assert_equal "fatal: the URL of 'github.example.com' contains a user name or password: remove it and pass the credential in its environment variable" "$stderr"
+
+	GITLAB_TOKEN=$TOKEN run --separate-stderr git jira-scopes -v comment --provider=gitlab \
+		--api-url="http://127.0.0.1:$port/api/v4?private_token=$TOKEN" --repo=group/app --pr=7 \
+		--base=main
+	assert_status 128
+	assert_equal "fatal: the base URL 'http://127.0.0.1:$port/api/v4' has a query or fragment: give it without '?' or '#'" "$stderr"
+	assert_equal 0 "$(pick 'len(log)')"
+}
+
+@test "without a configured reviewer the comment says what can clear the status" {
+	git config --unset jira-scopes.reviewer
+	start_server github '{"token": "'$TOKEN'"}'
+	run --separate-stderr github
+	assert_status 0
+	assert_equal "posted comment 1001 on GitHub pull request octo/app#7
+set commit status jira-scopes on ${HEAD_SHA:0:12} to failure: 1 broad scope added without review" "$output"
+	assert_equal "Scopes-Reviewed-by: Name <email>
+\`\`\`
+
+**No reviewer is configured**, so no trailer can approve a broad scope. To allow reviewers, the CI job runs \`git config jira-scopes.reviewer 'EMAIL-GLOB'\` before the bot. Until then nothing clears the status; setting \`jira-scopes.approvalLabel\` lets a label do it." \
+		"$(pick '"\n".join(s["comments"][0]["body"].rstrip().splitlines()[-4:])')"
+
+	# With an approval label configured, the label is what remains.
+	git config jira-scopes.approvalLabel scopes-approved
+	run --separate-stderr github
+	assert_status 0
+	assert_equal "**No reviewer is configured**, so no trailer can approve a broad scope. To allow reviewers, the CI job runs \`git config jira-scopes.reviewer 'EMAIL-GLOB'\` before the bot. Until then only the label \`scopes-approved\` can clear the status." \
+		"$(pick 's["comments"][0]["body"].rstrip().splitlines()[-1]')"
+
+	# Once the label is on the request, nothing needs review: no note.
+	stop_server
+	start_server github '{"token": "'$TOKEN'", "labels": ["scopes-approved"]}'
+	run --separate-stderr github
+	assert_status 0
+	assert_equal "set commit status jira-scopes on ${HEAD_SHA:0:12} to success: broad scopes added with review" "${lines[1]}"
+	refute_text "$(pick 's["comments"][0]["body"]')" "No reviewer"
+
+	# Bitbucket has no labels at all.
+	run --separate-stderr git jira-scopes comment --provider=bitbucket --repo=team/app --pr=7 \
+		--base=main --dry-run
+	assert_status 0
+	assert_equal "**No reviewer is configured**, so no trailer can approve a broad scope. To allow reviewers, the CI job runs \`git config jira-scopes.reviewer 'EMAIL-GLOB'\` before the bot. Until then nothing clears the status: Bitbucket Cloud has no labels to approve with." \
+		"${lines[${#lines[@]}-1]}"
+}
+
+# Prints PATH without the folders that hold a git-jira-scopes binary, so that
+# `git jira-scopes` finds only what a CI template built.
+path_without_gjs()
+{
+	local dir out='' IFS=:
+	for dir in $PATH; do
+		if [ -e "$dir/git-jira-scopes" ] || [ -e "$dir/git-jira-scopes-comment" ]; then
+			continue
+		fi
+		out=${out:+$out:}$dir
+	done
+	printf '%s\n' "$out"
+}
+
+# ci_script FILE WHAT: prints the shell commands of a CI template, read the
+# way the CI reads them (PyYAML is no test dependency, and both templates
+# keep to plain block scalars and lists). WHAT is "step:NAME" for the run
+# script of a GitHub Actions step, or "job:NAME" for the before_script and
+# script of a GitLab job, without the apt-get lines: this suite installs
+# nothing.
+ci_script()
+{
+	python3 - "$1" "$2" <<'PY'
+import re, sys
+
+lines = open(sys.argv[1]).read().split("\n")
+kind, name = sys.argv[2].split(":", 1)
+
+def indent(line):
+    return len(line) - len(line.lstrip(" "))
+
+def block(at, parent):
+    """The lines after `at` indented deeper than `parent`, dedented."""
+    body = []
+    for line in lines[at + 1:]:
+        if line.strip() and indent(line) <= parent:
+            break
+        body.append(line)
+    while body and not body[-1].strip():
+        body.pop()
+    cut = min((indent(l) for l in body if l.strip()), default=0)
+    return [l[cut:] for l in body]
+
+def items(at, parent):
+    """The items of the block list under line `at`, '>' folded."""
+    out = []
+    body = block(at, parent)
+    i = 0
+    while i < len(body):
+        line = body[i]
+        i += 1
+        if not line.startswith("- "):
+            continue
+        text = line[2:]
+        if text.strip() == ">":
+            folded = []
+            while i < len(body) and not body[i].startswith("- ") and not body[i].startswith("#"):
+                folded.append(body[i].strip())
+                i += 1
+            text = " ".join(folded)
+        out.append(text)
+    return out
+
+if kind == "step":
+    at = next(i for i, l in enumerate(lines) if l.strip() == "- name: " + name)
+    run = next(i for i in range(at, len(lines)) if lines[i].strip() == "run: |")
+    print("\n".join(block(run, indent(lines[run]))))
+else:
+    job = next(i for i, l in enumerate(lines) if l == name + ":")
+    for key in ("before_script:", "script:"):
+        at = next(i for i in range(job, len(lines)) if lines[i].strip() == key)
+        for item in items(at, indent(lines[at])):
+            if not item.startswith("apt-get"):
+                print(item)
+PY
+}
+
+# Lets a template's own make build quickly: its flags stay, and this suite's
+# outer make (SANITIZE=1 say) is not passed down.
+quick_make_env()
+{
+	unset MAKELEVEL MFLAGS
+	export MAKEFLAGS="-- OPT=-O0"
+}
+
+@test "the GitHub Action builds both binaries and comments through them" {
+	action=$BATS_TEST_DIRNAME/../../pkg/github-action/action.yml
+	build=$(ci_script "$action" "step:Build git-jira-scopes")
+	comment=$(ci_script "$action" "step:Comment on the pull request")
+	quick_make_env
+	mkdir "$TEST_DIR/runner"
+	: >"$TEST_DIR/github_path"
+	RUNNER_TEMP=$TEST_DIR/runner GITHUB_ACTION_PATH=$(dirname "$action") \
+		GITHUB_PATH=$TEST_DIR/github_path run bash --noprofile --norc -eo pipefail -c "$build"
+	assert_status 0
+	assert_equal "$TEST_DIR/runner/git-jira-scopes-build" "$(cat "$TEST_DIR/github_path")"
+
+	start_server github '{"token": "'$TOKEN'"}'
+	write_file "$TEST_DIR/event.json" '{"action": "opened", "pull_request": {"number": 7,
+		"base": {"sha": "'$BASE_SHA'"}, "head": {"sha": "'$HEAD_SHA'"}, "labels": []}}'
+	PATH=$(paste -sd: "$TEST_DIR/github_path"):$(path_without_gjs) \
+		GITHUB_ACTIONS=true GITHUB_EVENT_PATH=$TEST_DIR/event.json GITHUB_REPOSITORY=octo/app \
+		GITHUB_API_URL=$API GITHUB_SERVER_URL=https://github.com GITHUB_TOKEN=$TOKEN \
+		JIRA_SCOPES_EXIT_CODE=false JIRA_SCOPES_STATUS=true JIRA_SCOPES_DRY_RUN=false \
+		JIRA_SCOPES_VERBOSE=false run --separate-stderr bash --noprofile --norc -eo pipefail \
+		-c "$comment"
+	assert_status 0
+	assert_equal "posted comment 1001 on GitHub pull request octo/app#7
+set commit status jira-scopes on ${HEAD_SHA:0:12} to failure: 1 broad scope added without review" "$output"
+	assert_equal "" "$stderr"
+}
+
+@test "the GitLab CI template builds both binaries and comments through them" {
+	template=$BATS_TEST_DIRNAME/../../pkg/gitlab-ci.yml
+	script=$(ci_script "$template" "job:jira-scopes")
+	# The clone and the build go to $JIRA_SCOPES_DIR, which a test can move.
+	refute_text "$script" "/opt/"
+
+	# The template clones git-jira-scopes: a repository of this source tree.
+	top=$BATS_TEST_DIRNAME/../..
+	mkdir "$TEST_DIR/source"
+	cp -R "$top/Makefile" "$top/plugin" "$top/include" "$top/pkg" "$TEST_DIR/source/"
+	git -C "$TEST_DIR/source" init -q -b main
+	git -C "$TEST_DIR/source" add -A
+	git -C "$TEST_DIR/source" commit -q -m "git-jira-scopes"
+
+	start_server gitlab '{"token": "'$TOKEN'", "prefix": "/api/v4", "project_id": 42}'
+	quick_make_env
+	PATH=$(path_without_gjs) JIRA_SCOPES_SOURCE=file://$TEST_DIR/source JIRA_SCOPES_REF=main \
+		JIRA_SCOPES_DIR=$TEST_DIR/opt/git-jira-scopes JIRA_SCOPES_ARGS=--no-status \
+		CI_PROJECT_DIR=$PWD GITLAB_CI=true CI_API_V4_URL=$API CI_PROJECT_ID=42 \
+		CI_MERGE_REQUEST_IID=7 CI_MERGE_REQUEST_DIFF_BASE_SHA=$BASE_SHA CI_COMMIT_SHA=$HEAD_SHA \
+		CI_PROJECT_URL=https://gitlab.example.com/group/app GITLAB_TOKEN=$TOKEN \
+		run --separate-stderr bash --noprofile --norc -eo pipefail -c "$script"
+	assert_status 0
+	assert_equal "posted comment 1001 on GitLab merge request 42!7" "$output"
+	assert_equal "" "$stderr"
+}
+
+@test "comment --help describes every option and each API URL form" {
+	run --separate-stderr git jira-scopes comment --help
+	assert_status 0
+	assert_equal "" "$stderr"
+	assert_equal "$(cat <<'EOF'
+usage: git jira-scopes comment [--provider=github|gitlab|bitbucket|bitbucket-server]
+       [--api-url=URL] [--web-url=URL] [--repo=REPO] [--pr=NUMBER]
+       [--base=REV] [--head=REV] [--dry-run] [--no-status] [--exit-code] [-v]
+
+Posts the scope report of BASE...HEAD on a pull or merge request as one
+comment, updated on every run (none is posted while no scope changes),
+and sets the commit status 'jira-scopes' on HEAD. In GitHub Actions,
+GitLab CI and Bitbucket Pipelines the options come from the environment;
+these override it:
+
+    --provider=NAME   github, gitlab, bitbucket (Cloud) or bitbucket-server
+                      (Data Center, which always needs --api-url and --repo)
+    --api-url=URL     REST API base, https (plain http only to loopback),
+                      with no user name, password or query in it; in CI it
+                      comes from GITHUB_API_URL or CI_API_V4_URL:
+                      github: https://api.github.com (default), or
+                        https://HOST/api/v3 on GitHub Enterprise Server
+                      gitlab: https://HOST/api/v4 (default
+                        https://gitlab.com/api/v4); /api/v4 is added when
+                        missing
+                      bitbucket: https://api.bitbucket.org/2.0 (default)
+                      bitbucket-server: https://HOST, with the context
+                        path if any; a trailing /rest/api/1.0 or
+                        /rest/api/latest is removed
+    --web-url=URL     web base of links to files and to the request, when it
+                      cannot be derived: https://HOST, or the project URL
+                      for a numeric GitLab project id
+    --repo=REPO       OWNER/REPO, GitLab project id or path, WORKSPACE/REPO,
+                      or PROJECT/REPO on Bitbucket Data Center
+    --pr=NUMBER       pull or merge request number: digits, such as 7
+    --base=REV        target branch revision; its merge base with HEAD is
+                      compared
+    --head=REV        revision under review (default HEAD)
+    --dry-run         print the comment and status; send nothing
+    --no-status       post the comment only
+    --exit-code       exit with 1 when the status is a failure
+    -v, --verbose     trace each HTTP request (never its headers)
+
+The status fails while a broad scope is added without review. A review is
+a trailer (jira-scopes.trailer, default Scopes-Reviewed-by) in a commit of
+the request naming a reviewer that jira-scopes.reviewer allows and that
+did not author the change, or, on GitHub and GitLab, the label named by
+jira-scopes.approvalLabel.
+
+Tokens: GITHUB_TOKEN, GITLAB_TOKEN, BITBUCKET_TOKEN (or BITBUCKET_USER and
+BITBUCKET_APP_PASSWORD for Bitbucket Cloud).
+EOF
+)" "$output"
 }

@@ -37,6 +37,35 @@ static void check_url_rejects_plain_http_elsewhere(void **state)
 	assert_int_equal(gjs_http_check_url("not a url"), GJS_EINVALID);
 }
 
+/* A URL with credentials would put them in every trace line and message. */
+static void check_url_rejects_credentials(void **state)
+{
+	(void)state;
+	assert_int_equal(gjs_http_check_url("http://bot:s3cret@127.0.0.1:9/x"), GJS_EINVALID);
+	assert_string_equal(gjs_error_last(), "the URL of '127.0.0.1' contains a user name or "
+		"password: remove it and pass the credential in its environment variable");
+	assert_int_equal(gjs_http_check_url("https://s3cret@gitlab.example.com/api/v4"),
+		GJS_EINVALID);
+	assert_null(strstr(gjs_error_last(), "s3cret"));
+	assert_int_equal(gjs_http_check_url("https://:s3cret@gitlab.example.com/api/v4"),
+		GJS_EINVALID);
+	assert_null(strstr(gjs_error_last(), "s3cret"));
+	/* An '@' later in the URL is not a user name. */
+	assert_int_equal(gjs_http_check_url("https://api.github.com/users/a@b"), 0);
+}
+
+static void check_base_url_rejects_query_and_fragment(void **state)
+{
+	(void)state;
+	assert_int_equal(gjs_http_check_base_url("https://gitlab.example.com/api/v4"), 0);
+	assert_int_equal(gjs_http_check_base_url("https://gitlab.example.com/api/v4?private_token=s3cret"),
+		GJS_EINVALID);
+	assert_string_equal(gjs_error_last(), "the base URL 'https://gitlab.example.com/api/v4' "
+		"has a query or fragment: give it without '?' or '#'");
+	assert_int_equal(gjs_http_check_base_url("https://api.github.com#x"), GJS_EINVALID);
+	assert_int_equal(gjs_http_check_base_url("http://example.com"), GJS_EINVALID);
+}
+
 static void next_link_found_among_others(void **state)
 {
 	gjs_http_response resp = GJS_HTTP_RESPONSE_INIT;
@@ -215,6 +244,9 @@ static void links_per_provider(void **state)
 	assert_string_equal(prefix, "https://gitlab.example.com/group/app/-/blob/abc/");
 	free(prefix);
 	free(format);
+	prefix = gjs_provider_request_url(&pr);
+	assert_string_equal(prefix, "https://gitlab.example.com/group/app/-/merge_requests/7");
+	free(prefix);
 	gjs_pull_request_clear(&pr);
 
 	/* A numeric GitLab project id gives no link without the project URL. */
@@ -266,7 +298,19 @@ static void validate_rejects_bad_numbers_and_repos(void **state)
 	pr.number = gjs_xstrdup("7/../../admin");
 	assert_int_equal(gjs_pull_request_validate(&pr), GJS_EINVALID);
 	assert_string_equal(gjs_error_last(),
-		"invalid pull request number '7/../../admin': expected digits");
+		"invalid pull request number '7/../../admin': expected a positive number such as 7");
+
+	/* Letters are not a number, not even hexadecimal ones. */
+	free(pr.number);
+	pr.number = gjs_xstrdup("deadbeef");
+	assert_int_equal(gjs_pull_request_validate(&pr), GJS_EINVALID);
+	free(pr.number);
+	pr.number = gjs_xstrdup("7a");
+	pr.kind = GJS_PROVIDER_GITLAB;
+	assert_int_equal(gjs_pull_request_validate(&pr), GJS_EINVALID);
+	assert_string_equal(gjs_error_last(),
+		"invalid merge request number '7a': expected a positive number such as 7");
+	pr.kind = GJS_PROVIDER_GITHUB;
 
 	free(pr.number);
 	pr.number = gjs_xstrdup("7");
@@ -276,11 +320,86 @@ static void validate_rejects_bad_numbers_and_repos(void **state)
 	gjs_pull_request_clear(&pr);
 }
 
+static void request_numbers_are_positive_digits(void **state)
+{
+	(void)state;
+	assert_true(gjs_request_number_ok("7"));
+	assert_true(gjs_request_number_ok("123456789012345678"));
+	assert_false(gjs_request_number_ok("1234567890123456789"));
+	assert_false(gjs_request_number_ok(""));
+	assert_false(gjs_request_number_ok("0"));
+	assert_false(gjs_request_number_ok("07"));
+	assert_false(gjs_request_number_ok("abc"));
+	assert_false(gjs_request_number_ok("7a"));
+	assert_false(gjs_request_number_ok("deadbeef"));
+	assert_false(gjs_request_number_ok("-7"));
+	assert_false(gjs_request_number_ok("+7"));
+	assert_false(gjs_request_number_ok(" 7"));
+}
+
+/* Returns the API URL that gjs_pull_request_from_env() makes of `given`
+ * for `kind`, outside any CI. Caller frees. */
+static char *normalized_api_url(gjs_provider_kind kind, const char *given)
+{
+	static const char *const ci_vars[] = {
+		"GITHUB_ACTIONS", "GITHUB_EVENT_PATH", "GITLAB_CI", "CI_MERGE_REQUEST_IID",
+		"BITBUCKET_BUILD_NUMBER", "BITBUCKET_PR_ID",
+	};
+	gjs_pull_request pr;
+	char *url;
+
+	for (size_t i = 0; i < sizeof(ci_vars) / sizeof(ci_vars[0]); i++)
+		unsetenv(ci_vars[i]);
+	memset(&pr, 0, sizeof(pr));
+	pr.kind = kind;
+	pr.api_url = gjs_xstrdup(given);
+	assert_int_equal(gjs_pull_request_from_env(&pr), 0);
+	url = gjs_xstrdup(pr.api_url);
+	gjs_pull_request_clear(&pr);
+	return url;
+}
+
+#define assert_api_url(kind, given, expected) \
+	do { \
+		char *got_ = normalized_api_url(kind, given); \
+		assert_string_equal(got_, expected); \
+		free(got_); \
+	} while (0)
+
+static void api_url_accepted_with_or_without_rest_prefix(void **state)
+{
+	(void)state;
+	/* Bitbucket Data Center: the server URL, with its context path. */
+	assert_api_url(GJS_PROVIDER_BITBUCKET_SERVER, "https://bb.example.com",
+		"https://bb.example.com");
+	assert_api_url(GJS_PROVIDER_BITBUCKET_SERVER, "https://bb.example.com/rest/api/1.0",
+		"https://bb.example.com");
+	assert_api_url(GJS_PROVIDER_BITBUCKET_SERVER, "https://bb.example.com/bitbucket/rest/api/latest/",
+		"https://bb.example.com/bitbucket");
+	assert_api_url(GJS_PROVIDER_BITBUCKET_SERVER, "https://bb.example.com/bitbucket/",
+		"https://bb.example.com/bitbucket");
+	/* GitLab: the API under /api/v4 of the server URL. */
+	assert_api_url(GJS_PROVIDER_GITLAB, "https://gitlab.example.com/api/v4/",
+		"https://gitlab.example.com/api/v4");
+	assert_api_url(GJS_PROVIDER_GITLAB, "https://gitlab.example.com",
+		"https://gitlab.example.com/api/v4");
+	assert_api_url(GJS_PROVIDER_GITLAB, "https://example.com/gitlab/",
+		"https://example.com/gitlab/api/v4");
+	/* GitHub and Bitbucket Cloud stay as given. */
+	assert_api_url(GJS_PROVIDER_GITHUB, "https://ghe.example.com/api/v3/",
+		"https://ghe.example.com/api/v3");
+	assert_api_url(GJS_PROVIDER_GITHUB, "https://api.github.com", "https://api.github.com");
+	assert_api_url(GJS_PROVIDER_BITBUCKET, "https://api.bitbucket.org/2.0",
+		"https://api.bitbucket.org/2.0");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(check_url_accepts_https_and_loopback),
 		cmocka_unit_test(check_url_rejects_plain_http_elsewhere),
+		cmocka_unit_test(check_url_rejects_credentials),
+		cmocka_unit_test(check_base_url_rejects_query_and_fragment),
 		cmocka_unit_test(next_link_found_among_others),
 		cmocka_unit_test(next_link_absent_on_last_page),
 		cmocka_unit_test(next_link_with_several_relations),
@@ -293,6 +412,8 @@ int main(void)
 		cmocka_unit_test(marker_starts_the_body),
 		cmocka_unit_test(links_per_provider),
 		cmocka_unit_test(validate_rejects_bad_numbers_and_repos),
+		cmocka_unit_test(request_numbers_are_positive_digits),
+		cmocka_unit_test(api_url_accepted_with_or_without_rest_prefix),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -79,8 +79,10 @@ typedef struct {
 
 typedef struct {
 	gjs_hook_decision decision;
-	gjs_buf message;   /* "error: ...", "hint: ...", "warning: ..." lines, sanitized */
-	gjs_strvec scopes; /* broad scopes the update adds, for the audit log */
+	gjs_buf message;   /* "error: ..." and "warning: ..." lines, sanitized */
+	gjs_buf hints;     /* "hint: ..." lines on what to do, sanitized; print after message */
+	gjs_strvec scopes; /* broad scopes the update adds or puts to new use, reviewed,
+			    * unreviewed or allowing nothing new, for the audit log */
 	char *reviewer;    /* reviewer of the first reviewed broad scope, or NULL */
 	char *reason;      /* one line for the audit log */
 } gjs_hook_verdict;
@@ -88,8 +90,9 @@ typedef struct {
 /*
  * Judges one ref update: compares the analysis of `base` (NULL: an empty
  * tree) with that of `head`, and checks the review trailers of `commits`
- * (the commits of the push) for every broad scope that adds access. Always
- * fills `out`; failures become GJS_HOOK_ERROR verdicts.
+ * (the commits of the push) for every broad scope that adds access. Such a
+ * scope is either added or declared before and put to new use. Always
+ * fills `out`, and failures become GJS_HOOK_ERROR verdicts.
  */
 void gjs_hook_check(gjs_hook_verdict *out, const gjs_hook_context *ctx, const char *ref,
 	const git_commit *base, const git_commit *head, const git_oid *commits, size_t count);

@@ -53,51 +53,154 @@ static int lookup_commit(git_commit **out, git_repository *repo, const char *hex
 	return 0;
 }
 
+static char *short_id(const git_oid *id)
+{
+	char hex[13];
+
+	git_oid_tostr(hex, sizeof(hex), id);
+	return gjs_xstrdup(hex);
+}
+
 /* Returns the commit that refs/remotes/REMOTE/HEAD, or else the upstream of
- * the pushed local branch, points at; NULL when there is neither. */
-static git_object *remote_default_commit(git_repository *repo, const char *remote,
+ * the pushed local branch, points at, and sets `name` to that ref; NULL
+ * when there is neither. */
+static git_object *remote_default_commit(gjs_buf *name, git_repository *repo, const char *remote,
 	const char *local_ref)
 {
-	gjs_buf name = GJS_BUF_INIT;
 	git_reference *ref = NULL;
 	git_reference *upstream = NULL;
 	git_object *commit = NULL;
 
-	gjs_buf_printf(&name, "refs/remotes/%s/HEAD", remote);
-	if (git_reference_lookup(&ref, repo, gjs_buf_cstr(&name)) == 0 &&
+	gjs_buf_printf(name, "refs/remotes/%s/HEAD", remote);
+	if (git_reference_lookup(&ref, repo, gjs_buf_cstr(name)) == 0 &&
 	    git_reference_peel(&commit, ref, GIT_OBJECT_COMMIT) == 0)
 		goto done;
+	gjs_buf_clear(name);
 	git_reference_free(ref);
 	ref = NULL;
 	if (local_ref && git_reference_lookup(&ref, repo, local_ref) == 0 &&
-	    git_reference_is_branch(ref) && git_branch_upstream(&upstream, ref) == 0)
-		git_reference_peel(&commit, upstream, GIT_OBJECT_COMMIT);
+	    git_reference_is_branch(ref) && git_branch_upstream(&upstream, ref) == 0 &&
+	    git_reference_peel(&commit, upstream, GIT_OBJECT_COMMIT) == 0)
+		gjs_buf_printf(name, "the upstream %s", git_reference_name(upstream));
 
 done:
 	git_reference_free(upstream);
 	git_reference_free(ref);
-	gjs_buf_free(&name);
 	return commit;
 }
 
-static int new_branch_base(git_commit **out, git_repository *repo, const char *remote,
-	const gjs_hook_update *update, const git_commit *head)
+/*
+ * Finds where a branch leaves what the remote has: the first parent of the
+ * oldest commit reachable from `head` and from none of `tips` (the
+ * remote-tracking refs). When there is no such commit, the remote already
+ * has `head`, which is then its own branch point. `*out` stays NULL when
+ * the oldest commit is a root commit, so the whole tree is new. Writes the
+ * choice to `source` for the trace.
+ */
+static int branch_point(git_commit **out, gjs_buf *source, git_repository *repo,
+	const git_commit *head, const git_oid *tips, size_t tip_count)
 {
-	git_object *default_commit = remote_default_commit(repo, remote, update->local_ref);
+	git_revwalk *walk = NULL;
+	git_commit *oldest = NULL;
+	char *oldest_id = NULL;
+	char *parent_id = NULL;
+	git_oid id;
+	int error;
+
+	*out = NULL;
+	if (git_revwalk_new(&walk, repo) < 0 ||
+	    git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE) < 0 ||
+	    git_revwalk_push(walk, git_commit_id(head)) < 0) {
+		gjs_error_set_git("cannot walk the commits of the push");
+		error = GJS_ERROR;
+		goto done;
+	}
+	/* As in gjs_hook_push_commits(), a tip that cannot be read hides nothing. */
+	for (size_t i = 0; i < tip_count; i++)
+		git_revwalk_hide(walk, &tips[i]);
+
+	/* In reverse topological order the first commit has no parent in the
+	 * push, so its first parent is outside it. */
+	error = git_revwalk_next(&id, walk);
+	if (error == GIT_ITEROVER) {
+		char *head_id = short_id(git_commit_id(head));
+
+		error = 0;
+		if (git_commit_dup(out, (git_commit *)head) < 0) {
+			gjs_error_set_git("cannot read the commit of the push");
+			error = GJS_ERROR;
+		}
+		gjs_buf_printf(source, "the tip %s, which the remote already has", head_id);
+		free(head_id);
+		goto done;
+	}
+	if (error < 0 || git_commit_lookup(&oldest, repo, &id) < 0) {
+		gjs_error_set_git("cannot walk the commits of the push");
+		error = GJS_ERROR;
+		goto done;
+	}
+	oldest_id = short_id(&id);
+	if (!git_commit_parentcount(oldest)) {
+		gjs_buf_printf(source, "an empty tree: %s, the oldest commit of the push, has no "
+				       "parent", oldest_id);
+		goto done;
+	}
+	if (git_commit_parent(out, oldest, 0) < 0) {
+		gjs_error_set("cannot read the parent of commit %s (%s): fetch it from the remote "
+			      "first", oldest_id, git_error_last() ? git_error_last()->message : "not found");
+		error = GJS_ENOTFOUND;
+		goto done;
+	}
+	parent_id = short_id(git_commit_id(*out));
+	gjs_buf_printf(source, "the branch point %s, first parent of %s, the oldest commit of the "
+			       "push", parent_id, oldest_id);
+
+done:
+	free(parent_id);
+	free(oldest_id);
+	git_commit_free(oldest);
+	git_revwalk_free(walk);
+	return error;
+}
+
+/*
+ * Picks what a new remote branch is compared with: the merge base with the
+ * remote's default branch or the branch's upstream, and without either
+ * (a clone of an empty repository, a remote added and fetched) the branch
+ * point. Writes the choice to `source` for the trace.
+ */
+static int new_branch_base(git_commit **out, gjs_buf *source, git_repository *repo,
+	const char *remote, const gjs_hook_update *update, const git_commit *head,
+	const git_oid *tips, size_t tip_count)
+{
+	gjs_buf name = GJS_BUF_INIT;
+	git_object *default_commit = remote_default_commit(&name, repo, remote, update->local_ref);
 	git_oid base;
 	int error = 0;
 
 	*out = NULL;
-	if (!default_commit)
-		return 0;
+	if (!default_commit) {
+		error = branch_point(out, source, repo, head, tips, tip_count);
+		goto done;
+	}
 	error = git_merge_base(&base, repo, git_commit_id(head), git_object_id(default_commit));
-	if (error == GIT_ENOTFOUND)
+	if (error == GIT_ENOTFOUND) {
+		gjs_buf_printf(source, "an empty tree: no common history with %s",
+			gjs_buf_cstr(&name));
 		error = 0;
-	else if (error < 0 || git_commit_lookup(out, repo, &base) < 0) {
+	} else if (error < 0 || git_commit_lookup(out, repo, &base) < 0) {
 		gjs_error_set_git("cannot find the merge base with the remote's default branch");
 		error = GJS_ERROR;
+	} else {
+		char *base_id = short_id(&base);
+
+		gjs_buf_printf(source, "the merge base %s with %s", base_id, gjs_buf_cstr(&name));
+		free(base_id);
 	}
+
+done:
 	git_object_free(default_commit);
+	gjs_buf_free(&name);
 	return error;
 }
 
@@ -108,6 +211,7 @@ static void check_update(gjs_hook_verdict *verdict, const gjs_hook_context *ctx,
 	git_commit *base = NULL;
 	git_oid *commits = NULL;
 	size_t commit_count = 0;
+	gjs_buf source = GJS_BUF_INIT;
 
 	memset(verdict, 0, sizeof(*verdict));
 	if (update->deleted)
@@ -129,14 +233,18 @@ static void check_update(gjs_hook_verdict *verdict, const gjs_hook_context *ctx,
 	if (!head)
 		goto done;
 	if (update->created) {
-		if (new_branch_base(&base, ctx->repo, remote, update, head) < 0) {
+		if (new_branch_base(&base, &source, ctx->repo, remote, update, head, tips,
+			    tip_count) < 0) {
 			set_verdict_error(verdict, update->ref, gjs_error_last());
 			goto done;
 		}
 	} else if (lookup_commit(&base, ctx->repo, update->old_hex) < 0) {
 		set_verdict_error(verdict, update->ref, gjs_error_last());
 		goto done;
+	} else {
+		gjs_buf_printf(&source, "the remote's commit %.12s", update->old_hex);
 	}
+	gjs_trace("pre-push: %s: compared with %s", update->ref, gjs_buf_cstr(&source));
 	if (gjs_hook_push_commits(&commits, &commit_count, ctx->repo, git_commit_id(head), tips,
 		    tip_count) < 0) {
 		set_verdict_error(verdict, update->ref, gjs_error_last());
@@ -146,6 +254,7 @@ static void check_update(gjs_hook_verdict *verdict, const gjs_hook_context *ctx,
 	gjs_hook_check(verdict, ctx, update->ref, base, head, commits, commit_count);
 
 done:
+	gjs_buf_free(&source);
 	free(commits);
 	git_commit_free(base);
 	git_commit_free(head);
@@ -181,6 +290,7 @@ static int judge_push(git_repository *repo, const gjs_policy *policy, const gjs_
 		gjs_trace("pre-push: %s: %s", update->ref,
 			verdicts[i].reason ? verdicts[i].reason : "");
 		print_lines(gjs_buf_cstr(&verdicts[i].message));
+		print_lines(gjs_buf_cstr(&verdicts[i].hints));
 		if (verdicts[i].decision == GJS_HOOK_REJECT)
 			rejected++;
 		else if (verdicts[i].decision == GJS_HOOK_ERROR)

@@ -32,6 +32,26 @@ static void print_lines(const char *prefix, const char *text)
 	}
 }
 
+/* Prints the "error: " and "warning: " lines of a verdict's message on
+ * stderr as "warning: " lines. */
+static void print_as_warnings(const char *text)
+{
+	static const char error_prefix[] = "error:";
+
+	while (*text) {
+		const char *end = strchr(text, '\n');
+		size_t len = end ? (size_t)(end - text) : strlen(text);
+
+		if (len >= sizeof(error_prefix) - 1 &&
+		    !strncmp(text, error_prefix, sizeof(error_prefix) - 1))
+			fprintf(stderr, "warning:%.*s\n", (int)(len - (sizeof(error_prefix) - 1)),
+				text + sizeof(error_prefix) - 1);
+		else
+			fprintf(stderr, "%.*s\n", (int)len, text);
+		text += len + (end ? 1 : 0);
+	}
+}
+
 static void print_line(const char *prefix, const char *fmt, ...) GJS_PRINTF(2, 3);
 static void print_line(const char *prefix, const char *fmt, ...)
 {
@@ -316,10 +336,18 @@ static int judge_push(git_repository *repo, const gjs_policy *policy, const gjs_
 		status = GJS_EXIT_FATAL;
 
 	/* Lines of a rejected push carry GitLab's prefix, which its web UI and
-	 * git clients show as the reason. */
-	for (size_t i = 0; i < updates->count; i++)
-		print_lines(status != GJS_EXIT_OK ? gl_prefix : "",
-			gjs_buf_cstr(&results[i].verdict.message));
+	 * git clients show as the reason. Break glass accepts the push, so
+	 * its findings are warnings and the hints on how to pass do not apply. */
+	for (size_t i = 0; i < updates->count; i++) {
+		const gjs_hook_verdict *verdict = &results[i].verdict;
+
+		if (breakglass) {
+			print_as_warnings(gjs_buf_cstr(&verdict->message));
+			continue;
+		}
+		print_lines(status != GJS_EXIT_OK ? gl_prefix : "", gjs_buf_cstr(&verdict->message));
+		print_lines(status != GJS_EXIT_OK ? gl_prefix : "", gjs_buf_cstr(&verdict->hints));
+	}
 
 	if (breakglass) {
 		char *reason = gjs_sanitize(breakglass);

@@ -403,10 +403,35 @@ static int analyze_commit(gjs_analysis **out, const gjs_hook_context *ctx, const
 	return error;
 }
 
-/* Writes what the pusher can do about unreviewed broad scopes. */
-static void put_review_hint(gjs_buf *msg, const gjs_policy *policy, const gjs_strvec *authors)
+/* Counts and barred authors of the broad scopes of one ref update, for its hints and reason. */
+struct review_tally {
+	size_t added;       /* added scopes without review */
+	size_t reused;      /* scopes declared before, put to new use without review */
+	size_t reviewed;
+	gjs_strvec adders;  /* authors of the commits that add an unreviewed scope */
+	gjs_strvec changers; /* authors of declaration changes, for scopes no commit adds */
+};
+
+/* Appends the items of `list`, sanitized, separated by ", ". */
+static void put_list(gjs_buf *out, const gjs_strvec *list)
+{
+	for (size_t i = 0; i < list->count; i++) {
+		if (i)
+			gjs_buf_puts(out, ", ");
+		put_clean(out, list->items[i]);
+	}
+}
+
+/*
+ * Writes what the pusher can do about unreviewed broad scopes. A push of no
+ * commits of its own gets other advice: the trailers of commits the server
+ * already has never count, so a review needs a new commit.
+ */
+static void put_review_hint(gjs_buf *msg, const char *ref, const gjs_policy *policy,
+	const struct review_tally *tally, size_t commit_count)
 {
 	char *trailer = gjs_sanitize(policy->trailer);
+	char *clean_ref = gjs_sanitize(ref);
 	gjs_buf reviewers = GJS_BUF_INIT;
 
 	for (size_t i = 0; i < policy->reviewers.count; i++) {
@@ -417,6 +442,16 @@ static void put_review_hint(gjs_buf *msg, const gjs_policy *policy, const gjs_st
 	if (!policy->reviewers.count) {
 		put_line(msg, "hint: no reviewer is configured, so no trailer can count: an "
 			      "administrator sets jira-scopes.reviewer (email globs) on the server");
+	} else if (!commit_count) {
+		put_line(msg, "hint: every commit of %s is already on the server under another ref, "
+			      "and trailers of those commits do not count", clean_ref);
+		put_line(msg, "hint: have a reviewer matching jira-scopes.reviewer (%s) review the "
+			      "change, then push the branch from a new commit that carries a '%s' "
+			      "trailer, for example",
+			gjs_buf_cstr(&reviewers), trailer);
+		put_line(msg, "hint:   git commit --allow-empty --trailer \"%s: Name <email>\" "
+			      "-m \"Review the Jira scopes\"", trailer);
+		put_line(msg, "hint: and push again");
 	} else {
 		put_line(msg, "hint: have a reviewer matching jira-scopes.reviewer (%s) review the "
 			      "change, add a '%s' trailer to a commit of the push, for example",
@@ -424,19 +459,24 @@ static void put_review_hint(gjs_buf *msg, const gjs_policy *policy, const gjs_st
 		put_line(msg, "hint:   git commit --amend --trailer \"%s: Name <email>\"", trailer);
 		put_line(msg, "hint: and push again");
 	}
-	if (authors->count) {
+	if (tally->adders.count) {
 		gjs_buf list = GJS_BUF_INIT;
 
-		for (size_t i = 0; i < authors->count; i++) {
-			if (i)
-				gjs_buf_puts(&list, ", ");
-			put_clean(&list, authors->items[i]);
-		}
+		put_list(&list, &tally->adders);
 		put_line(msg, "hint: the reviewer must not be the author of the commit that adds "
 			      "the scope (%s)", gjs_buf_cstr(&list));
 		gjs_buf_free(&list);
 	}
+	if (tally->changers.count) {
+		gjs_buf list = GJS_BUF_INIT;
+
+		put_list(&list, &tally->changers);
+		put_line(msg, "hint: the reviewer must not be the author of a commit of the push that "
+			      "changes the declaration (%s)", gjs_buf_cstr(&list));
+		gjs_buf_free(&list);
+	}
 	gjs_buf_free(&reviewers);
+	free(clean_ref);
 	free(trailer);
 }
 
@@ -451,20 +491,35 @@ static void put_unreviewed(gjs_buf *msg, const char *ref, const git_commit *head
 	char *trailer = gjs_sanitize(ctx->policy->trailer);
 	char *commit = short_id(review->found_adding_commit ? &review->adding_commit :
 							      git_commit_id(head));
+	const char *plural = added->new_operations == 1 ? "" : "s";
 
-	put_line(msg, "error: %s: broad scope %s added without review", clean_ref, scope);
+	if (added->previously_declared)
+		put_line(msg, "error: %s: broad scope %s, declared before, put to new use without "
+			      "review", clean_ref, scope);
+	else
+		put_line(msg, "error: %s: broad scope %s added without review", clean_ref, scope);
 	if (review->found_adding_commit) {
 		char *author = gjs_sanitize(review->adding_author);
 
 		put_line(msg, "error:   commit:       %s (author %s)", commit, author);
 		free(author);
+	} else if (review->barred.count) {
+		gjs_buf authors = GJS_BUF_INIT;
+
+		put_list(&authors, &review->barred);
+		put_line(msg, "error:   commit:       %s (declaration changed by %s)", commit,
+			gjs_buf_cstr(&authors));
+		gjs_buf_free(&authors);
 	} else {
 		put_line(msg, "error:   commit:       %s", commit);
 	}
 	put_line(msg, "error:   declared in:  %s:%u", path, added->line);
 	put_line(msg, "error:   broad:        %s", added->broad_reason);
-	put_line(msg, "error:   newly allows: %zu operation%s", added->new_operations,
-		added->new_operations == 1 ? "" : "s");
+	if (added->previously_declared)
+		put_line(msg, "error:   newly allows: %zu operation%s together with the scopes this "
+			      "push adds", added->new_operations, plural);
+	else
+		put_line(msg, "error:   newly allows: %zu operation%s", added->new_operations, plural);
 	if (!added->justified_count) {
 		put_line(msg, "error:   justified by: no call site");
 	}
@@ -481,6 +536,9 @@ static void put_unreviewed(gjs_buf *msg, const char *ref, const git_commit *head
 
 		put_line(msg, "error:   review:       no trailer counts: %s", why);
 		free(why);
+	} else if (!commit_count) {
+		put_line(msg, "error:   review:       none possible: the push brings no commit the "
+			      "server does not already have");
 	} else {
 		put_line(msg, "error:   review:       no %s trailer in the %zu commit%s of the push",
 			trailer, commit_count, commit_count == 1 ? "" : "s");
@@ -503,16 +561,10 @@ static void put_missing(gjs_buf *msg, const char *prefix, const char *ref,
 	gjs_buf needs = GJS_BUF_INIT;
 
 	put_call_site(&site, &app->head->calls[missing->call], " calls ", catalog);
-	for (size_t i = 0; i < missing->classic_alternative.count; i++) {
-		gjs_buf_puts(&needs, i ? " " : "");
-		put_clean(&needs, missing->classic_alternative.items[i]);
-	}
+	put_list(&needs, &missing->classic_alternative);
 	if (missing->granular_absent.count) {
 		gjs_buf_puts(&needs, needs.len ? ", or granular " : "granular ");
-		for (size_t i = 0; i < missing->granular_absent.count; i++) {
-			gjs_buf_puts(&needs, i ? " " : "");
-			put_clean(&needs, missing->granular_absent.items[i]);
-		}
+		put_list(&needs, &missing->granular_absent);
 	}
 	put_line(msg, "%s: %s: %s, which the scopes in %s do not allow (needs %s)",
 		prefix, clean_ref, gjs_buf_cstr(&site), path,
@@ -524,17 +576,34 @@ static void put_missing(gjs_buf *msg, const char *prefix, const char *ref,
 	free(clean_ref);
 }
 
+static void note_barred(struct review_tally *tally, const gjs_review_result *review)
+{
+	gjs_strvec *list = review->found_adding_commit ? &tally->adders : &tally->changers;
+
+	for (size_t i = 0; i < review->barred.count; i++)
+		if (!gjs_strvec_contains(list, review->barred.items[i]))
+			gjs_strvec_push(list, review->barred.items[i]);
+}
+
+/*
+ * Checks the review of every broad scope that the app's change adds or puts
+ * to new use, and reports newly missing call sites. Every broad scope the
+ * change adds goes to the audit log, even one that allows nothing new and
+ * so needs no review.
+ */
 static void check_app(gjs_hook_verdict *out, const gjs_hook_context *ctx, const char *ref,
 	const git_commit *head, const gjs_diff_app *app, const git_oid *commits, size_t count,
-	gjs_strvec *authors, size_t *unreviewed)
+	struct review_tally *tally)
 {
 	for (size_t i = 0; i < app->added_count; i++) {
 		const gjs_added_scope *added = &app->added[i];
 		gjs_review_result review;
 
-		if (!gjs_added_needs_review(added))
+		if (!added->broad_reason)
 			continue;
 		gjs_strvec_push(&out->scopes, added->scope);
+		if (!gjs_added_needs_review(added))
+			continue;
 		if (gjs_review_check(&review, ctx->repo, commits, count, app->path, added->scope,
 			    ctx->policy) < 0) {
 			set_error(out, ref, app->path, gjs_error_last());
@@ -543,11 +612,14 @@ static void check_app(gjs_hook_verdict *out, const gjs_hook_context *ctx, const 
 		if (review.reviewed) {
 			if (!out->reviewer)
 				out->reviewer = gjs_xstrdup(review.reviewer);
+			tally->reviewed++;
 		} else {
 			put_unreviewed(&out->message, ref, head, app, added, &review, count, ctx);
-			if (review.adding_author && !gjs_strvec_contains(authors, review.adding_author))
-				gjs_strvec_push(authors, review.adding_author);
-			(*unreviewed)++;
+			note_barred(tally, &review);
+			if (added->previously_declared)
+				tally->reused++;
+			else
+				tally->added++;
 		}
 		gjs_review_result_clear(&review);
 	}
@@ -690,15 +762,30 @@ done:
 	return error < 0 ? GJS_ERROR : 0;
 }
 
+/* Writes "2 broad scopes added and 1 put to new use without review". */
+static void put_unreviewed_reason(gjs_buf *reason, const struct review_tally *tally)
+{
+	if (tally->added)
+		gjs_buf_printf(reason, "%zu broad scope%s added", tally->added,
+			tally->added == 1 ? "" : "s");
+	if (tally->added && tally->reused)
+		gjs_buf_printf(reason, " and %zu put to new use", tally->reused);
+	else if (tally->reused)
+		gjs_buf_printf(reason, "%zu broad scope%s put to new use", tally->reused,
+			tally->reused == 1 ? "" : "s");
+	if (tally->added || tally->reused)
+		gjs_buf_puts(reason, " without review");
+}
+
 void gjs_hook_check(gjs_hook_verdict *out, const gjs_hook_context *ctx, const char *ref,
 	const git_commit *base, const git_commit *head, const git_oid *commits, size_t count)
 {
 	gjs_analysis *base_analysis = NULL;
 	gjs_analysis *head_analysis = NULL;
 	gjs_diff *diff = NULL;
-	gjs_strvec authors = GJS_STRVEC_INIT;
+	struct review_tally tally = { 0, 0, 0, GJS_STRVEC_INIT, GJS_STRVEC_INIT };
 	struct change_summary change = { GJS_STRVEC_INIT, GJS_STRVEC_INIT };
-	size_t unreviewed = 0, missing = 0;
+	size_t unreviewed, missing = 0;
 	char *head_id = short_id(git_commit_id(head));
 	int error;
 
@@ -750,30 +837,31 @@ void gjs_hook_check(gjs_hook_verdict *out, const gjs_hook_context *ctx, const ch
 
 		if (!app->head)
 			continue;
-		check_app(out, ctx, ref, head, app, commits, count, &authors, &unreviewed);
+		check_app(out, ctx, ref, head, app, commits, count, &tally);
 		missing += app->newly_missing_count;
 	}
 	if (out->decision == GJS_HOOK_ERROR)
 		goto done;
 
+	unreviewed = tally.added + tally.reused;
 	if (unreviewed)
-		put_review_hint(&out->message, ctx->policy, &authors);
+		put_review_hint(&out->hints, ref, ctx->policy, &tally, count);
 	if (missing && ctx->policy->missing_reject)
-		put_line(&out->message, "hint: declare the missing scopes, or remove the calls, "
-					"and push again (jira-scopes.missing=reject)");
+		put_line(&out->hints, "hint: declare the missing scopes, or remove the calls, "
+				      "and push again (jira-scopes.missing=reject)");
 	if (unreviewed || (missing && ctx->policy->missing_reject)) {
 		gjs_buf reason = GJS_BUF_INIT;
 
 		out->decision = GJS_HOOK_REJECT;
-		if (unreviewed)
-			gjs_buf_printf(&reason, "%zu broad scope%s added without review", unreviewed,
-				unreviewed == 1 ? "" : "s");
+		put_unreviewed_reason(&reason, &tally);
 		if (missing && ctx->policy->missing_reject)
 			gjs_buf_printf(&reason, "%s%zu call site%s newly missing scopes",
 				unreviewed ? "; " : "", missing, missing == 1 ? "" : "s");
 		out->reason = gjs_buf_detach(&reason);
-	} else if (out->scopes.count) {
+	} else if (tally.reviewed) {
 		out->reason = gjs_xstrdup("broad scopes reviewed");
+	} else if (out->scopes.count) {
+		out->reason = gjs_xstrdup("broad scopes added allow no new operation");
 	} else {
 		out->reason = gjs_xstrdup("no broad scope added");
 	}
@@ -781,7 +869,8 @@ void gjs_hook_check(gjs_hook_verdict *out, const gjs_hook_context *ctx, const ch
 done:
 	gjs_strvec_clear(&change.folders);
 	gjs_strvec_clear(&change.visited);
-	gjs_strvec_clear(&authors);
+	gjs_strvec_clear(&tally.adders);
+	gjs_strvec_clear(&tally.changers);
 	gjs_diff_free(diff);
 	gjs_analysis_free(base_analysis);
 	gjs_analysis_free(head_analysis);
@@ -793,6 +882,7 @@ void gjs_hook_verdict_clear(gjs_hook_verdict *verdict)
 	if (!verdict)
 		return;
 	gjs_buf_free(&verdict->message);
+	gjs_buf_free(&verdict->hints);
 	gjs_strvec_clear(&verdict->scopes);
 	free(verdict->reviewer);
 	free(verdict->reason);

@@ -1,9 +1,11 @@
 /*
- * Review markers: decides whether a broad scope that a change adds was
- * signed off by a commit trailer ("Scopes-Reviewed-by: Name <email>") from a
- * reviewer the policy allows, who is not the author of the commit that added
- * the scope. Which scopes need review is the diff's call; this file only
- * reads commits, their trailers and the declaration at each commit.
+ * Review markers: decides whether a broad scope that a change adds, or puts
+ * to new use, was signed off by a commit trailer ("Scopes-Reviewed-by: Name
+ * <email>") from a reviewer the policy allows. The reviewer must not be the
+ * author of a commit that added the scope or, when no commit of the change
+ * adds it, of a commit that changed the declaration. Which scopes need
+ * review is the diff's call. This file only reads commits, their trailers
+ * and the declaration at each commit.
  */
 #include "review.h"
 
@@ -195,6 +197,62 @@ static int commit_adds_scope(bool *out, scope_probe *probe, git_repository *repo
 	return 0;
 }
 
+/* Sets `*out` to the blob id of `path` in the commit's tree and `*present`
+ * to whether it is there. A path that is not a file is not present. */
+static int declaration_blob(git_oid *out, bool *present, const git_commit *commit, const char *path)
+{
+	git_tree *tree = NULL;
+	git_tree_entry *entry = NULL;
+
+	*present = false;
+	if (git_commit_tree(&tree, commit) < 0) {
+		gjs_error_set_git("cannot read the tree of a commit of the change");
+		return GJS_ENOTFOUND;
+	}
+	if (git_tree_entry_bypath(&entry, tree, path) == 0 &&
+	    git_tree_entry_type(entry) == GIT_OBJECT_BLOB) {
+		git_oid_cpy(out, git_tree_entry_id(entry));
+		*present = true;
+	}
+	git_tree_entry_free(entry);
+	git_tree_free(tree);
+	return 0;
+}
+
+/*
+ * Reports in `*out` whether the commit modifies the declaration: its blob
+ * differs from that of each parent, so a merge that takes one side's
+ * declaration unchanged does not count. A root commit modifies it when it
+ * has one.
+ */
+static int commit_changes_declaration(bool *out, git_repository *repo, const git_commit *commit,
+	const char *path)
+{
+	git_oid blob, parent_blob;
+	bool present = false, parent_present = false;
+	int error = declaration_blob(&blob, &present, commit, path);
+
+	*out = false;
+	if (error < 0)
+		return error;
+	for (unsigned p = 0; p < git_commit_parentcount(commit); p++) {
+		git_commit *parent = NULL;
+
+		if (git_commit_lookup(&parent, repo, git_commit_parent_id(commit, p)) < 0) {
+			gjs_error_set_git("cannot read the parent of a commit of the change");
+			return GJS_ENOTFOUND;
+		}
+		error = declaration_blob(&parent_blob, &parent_present, parent, path);
+		git_commit_free(parent);
+		if (error < 0)
+			return error;
+		if (present == parent_present && (!present || git_oid_equal(&blob, &parent_blob)))
+			return 0;
+	}
+	*out = present || git_commit_parentcount(commit) > 0;
+	return 0;
+}
+
 /*
  * Extracts the email of a trailer value: the text between the last '<' and
  * the '>' after it, or the whole value when it is a bare address. Returns
@@ -239,7 +297,7 @@ static void add_reason(gjs_buf *reasons, const char *fmt, ...)
  * `out->reviewed`; every one that does not count adds why to `reasons`.
  */
 static void check_trailers(gjs_review_result *out, gjs_buf *reasons, const git_commit *commit,
-	const gjs_strvec *adding_authors, const gjs_policy *policy)
+	const char *barred_for, const gjs_policy *policy)
 {
 	git_message_trailer_array trailers = { 0 };
 	char hex[8];
@@ -261,16 +319,16 @@ static void check_trailers(gjs_review_result *out, gjs_buf *reasons, const git_c
 				value);
 			continue;
 		}
-		for (size_t a = 0; a < adding_authors->count; a++)
-			if (!strcasecmp(adding_authors->items[a], email))
+		for (size_t a = 0; a < out->barred.count; a++)
+			if (!strcasecmp(out->barred.items[a], email))
 				self_review = true;
 
 		if (!gjs_policy_reviewer_allowed(policy, email)) {
 			add_reason(reasons, "%s: %s is not an allowed reviewer (jira-scopes.reviewer)",
 				hex, email);
 		} else if (self_review) {
-			add_reason(reasons, "%s: %s authored the commit that adds the scope and "
-					    "cannot review it", hex, email);
+			add_reason(reasons, "%s: %s authored %s and cannot review it", hex, email,
+				barred_for);
 		} else {
 			out->reviewed = true;
 			out->reviewer = gjs_xstrdup(value);
@@ -289,6 +347,8 @@ int gjs_review_check(gjs_review_result *out, git_repository *repo, const git_oid
 	git_oid *ordered = NULL;
 	size_t ordered_count = 0;
 	gjs_strvec adding_authors = GJS_STRVEC_INIT;
+	gjs_strvec changing_authors = GJS_STRVEC_INIT;
+	gjs_buf barred_for = GJS_BUF_INIT;
 	gjs_buf reasons = GJS_BUF_INIT;
 	int error = 0;
 
@@ -307,30 +367,47 @@ int gjs_review_check(gjs_review_result *out, git_repository *repo, const git_oid
 		goto done;
 
 	/* Every commit of the change that adds the scope has an author who may
-	 * not review it: the scope can be added, dropped and added again. */
+	 * not review it: the scope can be added, dropped and added again. When
+	 * none adds it, the scope was declared before and the change puts it
+	 * to new use, so the authors of declaration changes may not review it. */
 	for (size_t i = 0; i < ordered_count; i++) {
 		git_commit *commit = NULL;
-		bool adds = false;
+		const char *email;
+		bool adds = false, changes = false;
 
 		if (git_commit_lookup(&commit, repo, &ordered[i]) < 0) {
 			gjs_error_set_git("cannot read a commit of the change");
 			error = GJS_ENOTFOUND;
 			goto done;
 		}
+		email = git_commit_author(commit)->email;
 		error = commit_adds_scope(&adds, &probe, repo, commit);
+		if (!error && !adds)
+			error = commit_changes_declaration(&changes, repo, commit, decl_path);
 		if (!error && adds) {
-			const char *email = git_commit_author(commit)->email;
-
 			if (!out->found_adding_commit) {
 				out->found_adding_commit = true;
 				git_oid_cpy(&out->adding_commit, &ordered[i]);
 				out->adding_author = gjs_xstrdup(email);
 			}
-			gjs_strvec_push(&adding_authors, email);
+			if (!gjs_strvec_contains(&adding_authors, email))
+				gjs_strvec_push(&adding_authors, email);
 		}
+		if (!error && changes && !gjs_strvec_contains(&changing_authors, email))
+			gjs_strvec_push(&changing_authors, email);
 		git_commit_free(commit);
 		if (error < 0)
 			goto done;
+	}
+	if (out->found_adding_commit) {
+		out->barred = adding_authors;
+		adding_authors = (gjs_strvec)GJS_STRVEC_INIT;
+		gjs_buf_puts(&barred_for, "the commit that adds the scope");
+	} else {
+		out->barred = changing_authors;
+		changing_authors = (gjs_strvec)GJS_STRVEC_INIT;
+		gjs_buf_puts(&barred_for, "a commit that changes ");
+		gjs_buf_puts(&barred_for, decl_path);
 	}
 
 	for (size_t i = 0; i < ordered_count && !out->reviewed; i++) {
@@ -341,7 +418,7 @@ int gjs_review_check(gjs_review_result *out, git_repository *repo, const git_oid
 			error = GJS_ENOTFOUND;
 			goto done;
 		}
-		check_trailers(out, &reasons, commit, &adding_authors, policy);
+		check_trailers(out, &reasons, commit, gjs_buf_cstr(&barred_for), policy);
 		git_commit_free(commit);
 	}
 	if (!out->reviewed && reasons.len)
@@ -349,7 +426,9 @@ int gjs_review_check(gjs_review_result *out, git_repository *repo, const git_oid
 
 done:
 	gjs_buf_free(&reasons);
+	gjs_buf_free(&barred_for);
 	gjs_strvec_clear(&adding_authors);
+	gjs_strvec_clear(&changing_authors);
 	free(probe.answers);
 	free(ordered);
 	free(sorted);
@@ -365,5 +444,6 @@ void gjs_review_result_clear(gjs_review_result *result)
 	free(result->reviewer);
 	free(result->adding_author);
 	free(result->rejected_reason);
+	gjs_strvec_clear(&result->barred);
 	memset(result, 0, sizeof(*result));
 }

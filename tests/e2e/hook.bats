@@ -128,6 +128,29 @@ d = json.load(sys.stdin)
 print([s["new_operations"] for a in d["apps"] for s in a["added"]][0])'
 }
 
+# The number of operations that the broad scope $3, declared on both sides,
+# newly allows between $1 and $2, as `git jira-scopes diff` counts them.
+reused_operations()
+{
+	git jira-scopes diff "$1" "$2" --format=json | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print([s["new_operations"] for a in d["apps"] for s in a["broad_newly_used"]
+       if s["scope"] == sys.argv[1]][0])' "$3"
+}
+
+# Prints the audit log at $1 without the times, keys sorted, one line each.
+audit_lines()
+{
+	python3 - "$1" <<'EOF2'
+import json, re, sys
+for line in open(sys.argv[1]):
+    d = json.loads(line)
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", d.pop("time")), line
+    print(json.dumps(d, sort_keys=True))
+EOF2
+}
+
 @test "pre-receive: new branch with several commits, unreviewed" {
 	git switch -q -c feature
 	write_file README "notes"
@@ -383,11 +406,16 @@ fatal: jira-scopes could not decide on refs/heads/main, so the push is rejected 
 	git -C "$SERVER" config jira-scopes.allowBreakglass true
 	add_broad_scope
 
+	NEW_OPERATIONS=$(new_operations HEAD~ HEAD)
+	id=$(git rev-parse --short=12 HEAD)
+
 	push -o "jira-scopes.breakglass=incident 42" origin main
 	assert_status 0
 	assert_equal 0 "$(hook_status)"
-	assert_equal "warning: break glass by $(id -un): the push is accepted without the scope check (jira-scopes.allowBreakglass): incident 42" \
-		"$(printf '%s\n' "$REMOTE" | tail -n 1)"
+	# The findings become warnings, without the hints on how to pass.
+	assert_equal "$(expected_rejection refs/heads/main "$id" 1 | sed -n 's/^error:/warning:/p')
+warning: break glass by $(id -un): the push is accepted without the scope check (jira-scopes.allowBreakglass): incident 42" \
+		"$REMOTE"
 	assert_equal "$(git rev-parse HEAD)" "$(server_ref refs/heads/main)"
 }
 
@@ -526,4 +554,178 @@ error: jira-scopes: the remote would reject this push; fix it or get a review fi
 	push origin feature
 	assert_status 0
 	assert_equal "$(git rev-parse HEAD)" "$(server_ref refs/heads/feature)"
+}
+
+@test "pre-receive: broad scope put to new use later" {
+	git -C "$SERVER" config jira-scopes.auditLog "$TEST_DIR/audit.log"
+	old=$(git rev-parse HEAD)
+
+	# manage:jira-webhook alone allows nothing that read:jira-work did not.
+	forge_manifest . manage:jira-webhook
+	commit "swap the scope"
+	swap=$(git rev-parse HEAD)
+	push origin main
+	assert_status 0
+	assert_equal "warning: refs/heads/main: src/index.js:3 calls GET /rest/api/3/issue/{issueIdOrKey}, which the scopes in manifest.yml do not allow (needs read:jira-work, or granular read:avatar:jira, read:field-configuration:jira, read:issue-meta:jira, read:issue-security-level:jira, read:issue.changelog:jira, read:issue.vote:jira, read:issue:jira, read:status:jira, read:user:jira)" "$REMOTE"
+
+	# Adding read:jira-work back unlocks the webhook operations.
+	forge_manifest . manage:jira-webhook read:jira-work
+	commit "read issues again"
+	bad=$(git rev-parse HEAD)
+	id=$(git rev-parse --short=12 HEAD)
+	operations=$(reused_operations "$swap" "$bad" manage:jira-webhook)
+	[ "$operations" -gt 1 ]
+	push origin main
+	assert_status 1
+	assert_equal "error: refs/heads/main: broad scope manage:jira-webhook, declared before, put to new use without review
+error:   commit:       $id (declaration changed by ada@example.com)
+error:   declared in:  manifest.yml:11
+error:   broad:        classic manage:* scope: administers Jira configuration, projects or webhooks
+error:   newly allows: $operations operations together with the scopes this push adds
+error:   justified by: no call site
+error:   review:       no Scopes-Reviewed-by trailer in the 1 commit of the push
+hint: have a reviewer matching jira-scopes.reviewer (*@security.example.com) review the change, add a 'Scopes-Reviewed-by' trailer to a commit of the push, for example
+hint:   git commit --amend --trailer \"Scopes-Reviewed-by: Name <email>\"
+hint: and push again
+hint: the reviewer must not be the author of a commit of the push that changes the declaration (ada@example.com)
+error: jira-scopes rejected the push by policy: refs/heads/main" "$REMOTE"
+	assert_equal "$swap" "$(server_ref refs/heads/main)"
+
+	git commit -q --amend --no-edit --trailer "Scopes-Reviewed-by: Rita <rita@security.example.com>"
+	good=$(git rev-parse HEAD)
+	push origin main
+	assert_status 0
+	assert_equal "" "$REMOTE"
+	assert_equal "$good" "$(server_ref refs/heads/main)"
+
+	run audit_lines "$TEST_DIR/audit.log"
+	assert_status 0
+	user=$(id -un)
+	assert_equal "{\"accepted\": true, \"decision\": \"accept\", \"new\": \"$swap\", \"old\": \"$old\", \"pusher\": \"$user\", \"reason\": \"broad scopes added allow no new operation\", \"ref\": \"refs/heads/main\", \"reviewer\": null, \"scopes\": [\"manage:jira-webhook\"]}
+{\"accepted\": false, \"decision\": \"reject\", \"new\": \"$bad\", \"old\": \"$swap\", \"pusher\": \"$user\", \"reason\": \"1 broad scope put to new use without review\", \"ref\": \"refs/heads/main\", \"reviewer\": null, \"scopes\": [\"manage:jira-webhook\"]}
+{\"accepted\": true, \"decision\": \"accept\", \"new\": \"$good\", \"old\": \"$swap\", \"pusher\": \"$user\", \"reason\": \"broad scopes reviewed\", \"ref\": \"refs/heads/main\", \"reviewer\": \"Rita <rita@security.example.com>\", \"scopes\": [\"manage:jira-webhook\"]}" "$output"
+}
+
+@test "pre-receive: declaration author cannot review new use" {
+	forge_manifest . manage:jira-webhook
+	commit "swap the scope"
+	git push -q origin main 2>/dev/null
+	export GIT_AUTHOR_EMAIL=sam@security.example.com
+	forge_manifest . manage:jira-webhook read:jira-work
+	commit "read issues again
+
+Scopes-Reviewed-by: Sam <sam@security.example.com>"
+	short=$(git rev-parse --short=7 HEAD)
+
+	push origin main
+	assert_status 1
+	assert_equal "error:   review:       no trailer counts: $short: sam@security.example.com authored a commit that changes manifest.yml and cannot review it" \
+		"$(printf '%s\n' "$REMOTE" | grep '^error:   review:')"
+	assert_equal "hint: the reviewer must not be the author of a commit of the push that changes the declaration (sam@security.example.com)" \
+		"$(printf '%s\n' "$REMOTE" | grep '^hint: the reviewer must not')"
+}
+
+@test "pre-receive: new branch with no commits of its own" {
+	git -C "$SERVER" config receive.advertisePushOptions true
+	git -C "$SERVER" config jira-scopes.allowBreakglass true
+	git switch -q -c feature
+	add_broad_scope
+	push -o "jira-scopes.breakglass=setup" origin feature
+	assert_status 0
+	NEW_OPERATIONS=$(new_operations main feature)
+	id=$(git rev-parse --short=12 HEAD)
+
+	# refs/heads/copy starts at a commit the server has under feature.
+	push origin feature:refs/heads/copy
+	assert_status 1
+	assert_equal "error: refs/heads/copy: broad scope $BROAD added without review
+error:   commit:       $id
+error:   declared in:  manifest.yml:12
+error:   broad:        classic manage:* scope: administers Jira configuration, projects or webhooks
+error:   newly allows: $NEW_OPERATIONS operations
+error:   justified by: src/index.js:6 PUT /rest/api/3/announcementBanner
+error:   review:       none possible: the push brings no commit the server does not already have
+hint: every commit of refs/heads/copy is already on the server under another ref, and trailers of those commits do not count
+hint: have a reviewer matching jira-scopes.reviewer (*@security.example.com) review the change, then push the branch from a new commit that carries a 'Scopes-Reviewed-by' trailer, for example
+hint:   git commit --allow-empty --trailer \"Scopes-Reviewed-by: Name <email>\" -m \"Review the Jira scopes\"
+hint: and push again
+error: jira-scopes rejected the push by policy: refs/heads/copy" "$REMOTE"
+	run ! server_ref refs/heads/copy
+
+	git switch -q -c copy
+	git commit -q --allow-empty --trailer "Scopes-Reviewed-by: Rita <rita@security.example.com>" \
+		-m "Review the Jira scopes"
+	push origin copy
+	assert_status 0
+	assert_equal "" "$REMOTE"
+	assert_equal "$(git rev-parse HEAD)" "$(server_ref refs/heads/copy)"
+}
+
+@test "pre-push: branch point without remote HEAD" {
+	# A clone of an empty repository has no refs/remotes/origin/HEAD, and
+	# `git push origin BRANCH` sets no upstream.
+	git init -q --bare -b main "$TEST_DIR/empty.git"
+	git clone -q "$TEST_DIR/empty.git" "$TEST_DIR/client" 2>/dev/null
+	cd "$TEST_DIR/client"
+	mkdir -p "$TEST_DIR/client-hooks"
+	ln -s "$HOOKS_DIR/pre-push" "$TEST_DIR/client-hooks/pre-push"
+	git config core.hooksPath "$TEST_DIR/client-hooks"
+	git config --add jira-scopes.reviewer '*@security.example.com'
+	forge_manifest . read:jira-work "$BROAD"
+	write_file src/index.js "$INDEX_BANNER"
+	commit "start with a banner
+
+Scopes-Reviewed-by: Rita <rita@security.example.com>"
+	root=$(git rev-parse --short=12 HEAD)
+
+	GJS_TRACE=1 push origin main
+	assert_status 0
+	assert_equal "trace: pre-push: refs/heads/main: compared with an empty tree: $root, the oldest commit of the push, has no parent
+trace: pre-push: refs/heads/main: broad scopes reviewed
+To $TEST_DIR/empty.git
+ * [new branch]      main -> main" "$stderr"
+
+	git switch -q -c feature
+	write_file README "notes"
+	commit "add notes"
+	oldest=$(git rev-parse --short=12 HEAD)
+	GJS_TRACE=1 push origin feature
+	assert_status 0
+	assert_equal "trace: pre-push: refs/heads/feature: compared with the branch point $root, first parent of $oldest, the oldest commit of the push
+trace: pre-push: refs/heads/feature: no app changed
+To $TEST_DIR/empty.git
+ * [new branch]      feature -> feature" "$stderr"
+
+	# A branch at a commit the remote has is its own branch point.
+	tip=$(git rev-parse --short=12 HEAD)
+	GJS_TRACE=1 push origin feature:refs/heads/copy
+	assert_status 0
+	assert_equal "trace: pre-push: refs/heads/copy: compared with the tip $tip, which the remote already has
+trace: pre-push: refs/heads/copy: no app changed
+To $TEST_DIR/empty.git
+ * [new branch]      feature -> copy" "$stderr"
+}
+
+@test "pre-push: trace names the base of each ref" {
+	mkdir -p "$TEST_DIR/client-hooks"
+	ln -s "$HOOKS_DIR/pre-push" "$TEST_DIR/client-hooks/pre-push"
+	git config core.hooksPath "$TEST_DIR/client-hooks"
+	git -C "$SERVER" config --unset core.hooksPath
+	git fetch -q origin
+	git remote set-head origin main
+	start=$(git rev-parse HEAD)
+	git switch -q -c feature
+	write_file README "notes"
+	commit "add notes"
+	git switch -q main
+	write_file CHANGES "changes"
+	commit "add changes"
+
+	GJS_TRACE=1 push origin main feature
+	assert_status 0
+	# Sorted, because the order in which git lists the refs is not ours.
+	assert_equal "trace: pre-push: refs/heads/feature: compared with the merge base ${start:0:12} with refs/remotes/origin/HEAD
+trace: pre-push: refs/heads/feature: no app changed
+trace: pre-push: refs/heads/main: compared with the remote's commit ${start:0:12}
+trace: pre-push: refs/heads/main: no app changed" "$(printf '%s\n' "$stderr" | grep '^trace:' | sort)"
 }

@@ -19,6 +19,13 @@ static const char manifest_plain[] =
 	"  scopes:\n"
 	"    - read:jira-work\n";
 
+static const char manifest_broad_only[] =
+	"app:\n"
+	"  id: ari:cloud:ecosystem::app/1\n"
+	"permissions:\n"
+	"  scopes:\n"
+	"    - manage:jira-configuration\n";
+
 static const char manifest_broad[] =
 	"app:\n"
 	"  id: ari:cloud:ecosystem::app/1\n"
@@ -62,17 +69,17 @@ static int teardown(void **state)
 }
 
 /* Writes a commit whose tree contains manifest.yml with `manifest` (none when
- * NULL) and a README that changes with the message, on top of `parent`. */
-static git_oid make_commit(fixture *fx, const git_oid *parent, const char *manifest,
-	const char *author_email, const char *message)
+ * NULL) and a README that changes with the message, on top of `parents`. */
+static git_oid make_commit_with_parents(fixture *fx, const git_oid *parents, size_t parent_count,
+	const char *manifest, const char *author_email, const char *message)
 {
 	git_treebuilder *builder = NULL;
 	git_signature *author = NULL;
-	git_commit *parent_commit = NULL;
+	git_commit *parent_commits[2] = { NULL, NULL };
 	git_tree *tree = NULL;
 	git_oid blob_id, tree_id, commit_id;
-	const git_commit *parents[1];
 
+	assert_true(parent_count <= 2);
 	assert_int_equal(git_treebuilder_new(&builder, fx->repo, NULL), 0);
 	if (manifest) {
 		assert_int_equal(git_blob_create_from_buffer(&blob_id, fx->repo, manifest,
@@ -85,18 +92,23 @@ static git_oid make_commit(fixture *fx, const git_oid *parent, const char *manif
 	assert_int_equal(git_treebuilder_write(&tree_id, builder), 0);
 	assert_int_equal(git_tree_lookup(&tree, fx->repo, &tree_id), 0);
 	assert_int_equal(git_signature_new(&author, "Some One", author_email, 1700000000, 0), 0);
-	if (parent) {
-		assert_int_equal(git_commit_lookup(&parent_commit, fx->repo, parent), 0);
-		parents[0] = parent_commit;
-	}
+	for (size_t i = 0; i < parent_count; i++)
+		assert_int_equal(git_commit_lookup(&parent_commits[i], fx->repo, &parents[i]), 0);
 	assert_int_equal(git_commit_create(&commit_id, fx->repo, NULL, author, author, NULL,
-				 message, tree, parent ? 1 : 0, parents), 0);
+				 message, tree, parent_count, (const git_commit **)parent_commits), 0);
 
-	git_commit_free(parent_commit);
+	git_commit_free(parent_commits[0]);
+	git_commit_free(parent_commits[1]);
 	git_tree_free(tree);
 	git_signature_free(author);
 	git_treebuilder_free(builder);
 	return commit_id;
+}
+
+static git_oid make_commit(fixture *fx, const git_oid *parent, const char *manifest,
+	const char *author_email, const char *message)
+{
+	return make_commit_with_parents(fx, parent, parent ? 1 : 0, manifest, author_email, message);
 }
 
 static void test_review_allowed_reviewer(void **state)
@@ -276,10 +288,89 @@ static void test_review_every_adding_author_excluded(void **state)
 	assert_false(result.reviewed);
 	assert_true(git_oid_equal(&result.adding_commit, &change[0]));
 	assert_string_equal(result.adding_author, "ann@security.example.com");
+	assert_int_equal(result.barred.count, 2);
+	assert_string_equal(result.barred.items[0], "ann@security.example.com");
+	assert_string_equal(result.barred.items[1], "bob@security.example.com");
 	git_oid_tostr(expected, 8, &change[2]);
 	strncat(expected, ": bob@security.example.com authored the commit that adds the scope and "
 			  "cannot review it", sizeof(expected) - strlen(expected) - 1);
 	assert_string_equal(result.rejected_reason, expected);
+	gjs_review_result_clear(&result);
+}
+
+static void test_review_declaration_changer_cannot_review(void **state)
+{
+	fixture *fx = *state;
+	gjs_review_result result;
+	git_oid base = make_commit(fx, NULL, manifest_broad_only, "dev@example.com", "base\n");
+	git_oid change[2];
+	char expected[200];
+
+	/* The broad scope was declared before; adding read:jira-work beside it
+	 * puts it to new use, and the author of that edit signs it off. */
+	change[0] = make_commit(fx, &base, manifest_broad, "ann@security.example.com",
+		"read issues\n\nScopes-Reviewed-by: Ann <ann@security.example.com>\n");
+	change[1] = make_commit(fx, &change[0], manifest_broad, "dev@example.com", "notes\n");
+
+	assert_int_equal(gjs_review_check(&result, fx->repo, change, 2, "manifest.yml",
+				 "manage:jira-configuration", fx->policy), 0);
+	assert_false(result.reviewed);
+	assert_false(result.found_adding_commit);
+	assert_null(result.adding_author);
+	assert_int_equal(result.barred.count, 1);
+	assert_string_equal(result.barred.items[0], "ann@security.example.com");
+	git_oid_tostr(expected, 8, &change[0]);
+	strncat(expected, ": ann@security.example.com authored a commit that changes manifest.yml "
+			  "and cannot review it", sizeof(expected) - strlen(expected) - 1);
+	assert_string_equal(result.rejected_reason, expected);
+	gjs_review_result_clear(&result);
+}
+
+static void test_review_declaration_unchanged_author_may_review(void **state)
+{
+	fixture *fx = *state;
+	gjs_review_result result;
+	git_oid base = make_commit(fx, NULL, manifest_broad_only, "dev@example.com", "base\n");
+	git_oid change[2];
+
+	/* Rita only touches the README, so her trailer counts. */
+	change[0] = make_commit(fx, &base, manifest_broad, "dev@example.com", "read issues\n");
+	change[1] = make_commit(fx, &change[0], manifest_broad, "rita@security.example.com",
+		"notes\n\nScopes-Reviewed-by: Rita <rita@security.example.com>\n");
+
+	assert_int_equal(gjs_review_check(&result, fx->repo, change, 2, "manifest.yml",
+				 "manage:jira-configuration", fx->policy), 0);
+	assert_true(result.reviewed);
+	assert_true(git_oid_equal(&result.review_commit, &change[1]));
+	assert_int_equal(result.barred.count, 1);
+	assert_string_equal(result.barred.items[0], "dev@example.com");
+	gjs_review_result_clear(&result);
+}
+
+static void test_review_merge_keeping_declaration_not_barred(void **state)
+{
+	fixture *fx = *state;
+	gjs_review_result result;
+	git_oid base = make_commit(fx, NULL, manifest_broad_only, "dev@example.com", "base\n");
+	git_oid change[3];
+	git_oid parents[2];
+
+	/* The merge differs from one parent's declaration but keeps the
+	 * other's, so its author changed nothing in it. */
+	change[0] = make_commit(fx, &base, manifest_broad, "ann@example.com", "read issues\n");
+	change[1] = make_commit(fx, &base, manifest_broad_only, "bob@example.com", "docs\n");
+	parents[0] = change[1];
+	parents[1] = change[0];
+	change[2] = make_commit_with_parents(fx, parents, 2, manifest_broad,
+		"carl@security.example.com",
+		"merge\n\nScopes-Reviewed-by: Carl <carl@security.example.com>\n");
+
+	assert_int_equal(gjs_review_check(&result, fx->repo, change, 3, "manifest.yml",
+				 "manage:jira-configuration", fx->policy), 0);
+	assert_true(result.reviewed);
+	assert_true(git_oid_equal(&result.review_commit, &change[2]));
+	assert_int_equal(result.barred.count, 1);
+	assert_string_equal(result.barred.items[0], "ann@example.com");
 	gjs_review_result_clear(&result);
 }
 
@@ -297,6 +388,7 @@ static void test_review_scope_not_added_by_change(void **state)
 				 "manage:jira-configuration", fx->policy), 0);
 	assert_false(result.found_adding_commit);
 	assert_null(result.adding_author);
+	assert_int_equal(result.barred.count, 0);
 	assert_true(result.reviewed);
 	gjs_review_result_clear(&result);
 }
@@ -338,6 +430,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_review_custom_trailer_key, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_review_value_without_email, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_review_every_adding_author_excluded, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_review_declaration_changer_cannot_review, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(test_review_declaration_unchanged_author_may_review,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(test_review_merge_keeping_declaration_not_barred,
+			setup, teardown),
 		cmocka_unit_test_setup_teardown(test_review_scope_not_added_by_change, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_review_empty_change, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_review_missing_commit_fails, setup, teardown),

@@ -729,3 +729,29 @@ trace: pre-push: refs/heads/feature: no app changed
 trace: pre-push: refs/heads/main: compared with the remote's commit ${start:0:12}
 trace: pre-push: refs/heads/main: no app changed" "$(printf '%s\n' "$stderr" | grep '^trace:' | sort)"
 }
+
+@test "pre-receive: concurrent audit appends stay whole lines" {
+	git -C "$SERVER" config jira-scopes.auditLog "$TEST_DIR/audit.log"
+	tip=$(git rev-parse HEAD)
+	zero=0000000000000000000000000000000000000000
+	# Ref names of 2,000 characters make each audit line longer than a
+	# pipe buffer, so a line written in pieces would show.
+	long=$(printf 'x%.0s' $(seq 2000))
+	for p in 1 2 3 4 5 6; do
+		for i in $(seq 100); do
+			printf '%s %s refs/heads/gone-%s-%s-%s\n' "$tip" "$zero" "$p" "$i" "$long"
+		done >"$TEST_DIR/updates.$p"
+	done
+	for p in 1 2 3 4 5 6; do
+		(cd "$SERVER" && GIT_DIR=. git jira-scopes pre-receive <"$TEST_DIR/updates.$p" >/dev/null 2>&1) &
+	done
+	wait
+
+	run python3 - "$TEST_DIR/audit.log" <<'PYEOF'
+import json, sys
+refs = [json.loads(line)["ref"] for line in open(sys.argv[1])]
+print(len(refs), len(set(refs)))
+PYEOF
+	assert_status 0
+	assert_equal "600 600" "$output"
+}

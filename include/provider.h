@@ -51,6 +51,14 @@ typedef struct {
 } gjs_pull_request;
 
 /*
+ * Lists the CI systems whose variables are set (GITHUB_ACTIONS=true,
+ * GITLAB_CI=true, BITBUCKET_BUILD_NUMBER) into `names` as "GitHub Actions,
+ * GitLab CI", and returns how many there are. More than one means the
+ * environment cannot tell which forge to use.
+ */
+size_t gjs_provider_detect_ci(gjs_buf *names);
+
+/*
  * Fills the fields that `pr` leaves NULL from the environment of the CI that
  * runs us: GitHub Actions (GITHUB_EVENT_PATH, GITHUB_REPOSITORY,
  * GITHUB_API_URL, GITHUB_SERVER_URL), GitLab CI (CI_API_V4_URL,
@@ -58,7 +66,9 @@ typedef struct {
  * CI_COMMIT_SHA, CI_MERGE_REQUEST_LABELS, CI_PROJECT_URL) or Bitbucket
  * Pipelines (BITBUCKET_REPO_FULL_NAME, BITBUCKET_PR_ID, BITBUCKET_COMMIT,
  * BITBUCKET_PR_DESTINATION_COMMIT). A kind set beforehand selects which CI
- * environment is read. Fails with GJS_EINVALID on an unreadable event file.
+ * environment is read. Fails with GJS_EINVALID on an unreadable or
+ * malformed event file, unless the number and the base revision are already
+ * set, which makes the event file unnecessary.
  */
 int gjs_pull_request_from_env(gjs_pull_request *pr);
 /* Checks that every field the providers need is set and well formed. */
@@ -93,9 +103,9 @@ char *gjs_provider_request_url(const gjs_pull_request *pr);
  */
 int gjs_provider_auth_header(char **header, const char **source, gjs_provider_kind kind);
 
-/* A comment of the bot, found by its marker. */
+/* A comment of the bot, found by its marker and its author. */
 typedef struct {
-	char *id;
+	char *id;     /* digits only */
 	long version; /* Bitbucket Data Center's optimistic lock; 0 elsewhere */
 } gjs_comment;
 
@@ -113,9 +123,25 @@ int gjs_provider_new(gjs_provider **out, const gjs_pull_request *pr, gjs_http *h
 	const char *token_source);
 void gjs_provider_free(gjs_provider *provider);
 
-/* Lists, oldest first, every comment of the request whose body starts with
- * the marker, reading every page. */
+/* Names the account the token acts as (a login, user name, uuid or slug, as
+ * the forge shows it on comments), instead of asking the forge. */
+void gjs_provider_set_bot_user(gjs_provider *provider, const char *name);
+
+/*
+ * Lists, oldest first, the comments of the request that the bot may adopt,
+ * reading every page: bodies that start with the marker, written by the
+ * token's own account. When the forge does not tell who the token is (a
+ * Bitbucket Cloud access token, say), only comments whose author looks like
+ * a bot account are listed, and gjs_provider_may_delete() is false.
+ * Comments of anyone else are never listed, marker or not.
+ */
 int gjs_provider_find_comments(gjs_provider *provider, gjs_comment **out, size_t *count);
+/* Reports whether the listed comments are known to be the bot's own, so
+ * that duplicates may be deleted. Valid after gjs_provider_find_comments. */
+bool gjs_provider_may_delete(const gjs_provider *provider);
+/* Describes whose comments were adopted, for trace lines: "login 'x'",
+ * or "bot accounts (the token's account is unknown)". Borrowed. */
+const char *gjs_provider_identity(const gjs_provider *provider);
 /* Posts a new comment; `*id` (optional) receives its id. */
 int gjs_provider_create_comment(gjs_provider *provider, const char *body, char **id);
 int gjs_provider_update_comment(gjs_provider *provider, const gjs_comment *comment,
@@ -130,8 +156,18 @@ void gjs_comments_free(gjs_comment *comments, size_t count);
 /*
  * What follows is shared by the provider_*.c files only.
  */
+/* Comments collected while reading pages. */
 typedef struct {
-	int (*find_comments)(gjs_provider *p, gjs_comment **out, size_t *count);
+	gjs_comment *items;
+	size_t count;
+} gjs_comment_list;
+
+typedef struct {
+	/* Finds who the token acts as: sets `*name` (owned) or leaves it NULL
+	 * when the forge does not tell; fails only on a request error worth
+	 * stopping for (a rejected token). */
+	int (*fetch_identity)(gjs_provider *p, char **name);
+	int (*find_comments)(gjs_provider *p, gjs_comment_list *list);
 	int (*create_comment)(gjs_provider *p, const char *body, char **id);
 	int (*update_comment)(gjs_provider *p, const gjs_comment *comment, const char *body);
 	int (*delete_comment)(gjs_provider *p, const gjs_comment *comment);
@@ -144,6 +180,9 @@ struct gjs_provider {
 	const gjs_pull_request *pr;
 	gjs_http *http;
 	const char *token_source; /* "GITHUB_TOKEN": names, never values */
+	char *identity;           /* the token's account, or NULL while unknown */
+	bool identity_looked_up;
+	char *identity_text;      /* for gjs_provider_identity() */
 };
 
 extern const gjs_provider_ops gjs_github_ops;
@@ -163,20 +202,60 @@ int gjs_provider_call(gjs_provider *p, gjs_http_response *resp, const char *meth
 bool gjs_provider_has_marker(gjs_provider_kind kind, const char *body);
 /* Appends a comment and keeps the list sorted by numeric id. */
 void gjs_comments_add(gjs_comment **list, size_t *count, const char *id, long version);
+/*
+ * Adds a comment whose body starts with the marker to `list` when the bot
+ * may adopt it: one of `author_keys` (NULL entries skipped) equals the
+ * token's account, or, while that is unknown, `bot_like` is true. `id_item`
+ * is the comment's cJSON id; ids that are not plain numbers are skipped.
+ */
+void gjs_provider_consider(gjs_provider *p, gjs_comment_list *list, const void *id_item,
+	long version, const char *const author_keys[3], bool bot_like);
 /* Checks that a pagination link from a server has the origin of the API
  * URL, so that the token goes nowhere else. */
 int gjs_provider_check_next(gjs_provider *p, const char *url);
-/* Bounds pages read from one listing, against a server that never ends. */
-#define GJS_PROVIDER_MAX_PAGES 1000
+/* Bounds pages read from one listing, against a server that never ends:
+ * 200 pages of 100 comments is far more than any request has. */
+#define GJS_PROVIDER_MAX_PAGES 200
+
+/* How a listing pages. */
+typedef enum {
+	/* A JSON array per page; Link rel="next" or GitLab's X-Next-Page. */
+	GJS_PAGES_ARRAY,
+	/* Bitbucket Cloud: {"values": [...], "next": URL}. */
+	GJS_PAGES_VALUES_NEXT,
+	/* Bitbucket Data Center: {"values": [...], "isLastPage": false,
+	 * "nextPageStart": N}; the first URL ends in "start=0". */
+	GJS_PAGES_VALUES_START,
+} gjs_pages_style;
+
 /*
- * Reads every page of a listing whose pages are JSON arrays (GitHub,
- * GitLab), following Link rel="next" or GitLab's X-Next-Page, and calls
- * `each` with every element (a cJSON item).
+ * Reads every page of a listing and calls `each` with every element (a
+ * cJSON item). Fails when a page lacks its list, when a next-page link
+ * points back to a page already read or to another server, and after
+ * GJS_PROVIDER_MAX_PAGES pages.
  */
 typedef void (*gjs_provider_each_fn)(gjs_provider *p, const void *json_item, void *data);
-int gjs_provider_read_pages(gjs_provider *p, const char *first_url, const char *action,
-	gjs_provider_each_fn each, void *data);
-/* Formats a JSON id (number or string) into a new string, or NULL. */
+int gjs_provider_read_pages(gjs_provider *p, const char *first_url, gjs_pages_style style,
+	const char *action, gjs_provider_each_fn each, void *data);
+
+/*
+ * Reads the account of the token from `url` (GET /user and the like) into
+ * `*account` (a cJSON object the caller deletes), or leaves it NULL when the
+ * forge does not tell this token (400, 403 or 404: an installation or access
+ * token). Other failures, a rejected token first, are errors.
+ */
+int gjs_provider_get_account(gjs_provider *p, const char *url, void **account);
+
+/* Parses an answer that must be a JSON object, or fails with a message
+ * naming `url` (an HTML page gets a hint to check --api-url or a proxy).
+ * The caller frees the result with cJSON_Delete. */
+void *gjs_provider_parse_object(gjs_provider *p, const gjs_http_response *resp,
+	const char *url, const char *action);
+
+/* Formats a JSON id into a new string of digits, or NULL: a whole number
+ * from 0 to 2^53, or a string of 1 to 18 digits. */
 char *gjs_json_id(const void *cjson_item);
+/* Reports whether `id` is 1 to 18 ASCII digits. */
+bool gjs_id_ok(const char *id);
 
 #endif

@@ -8,6 +8,7 @@
  * in a commit of the request, or the approval label where the forge has
  * labels. The forge calls are in provider*.c, the transport in http.c.
  */
+#include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +25,8 @@
 static const char usage[] =
 	"git jira-scopes comment [--provider=github|gitlab|bitbucket|bitbucket-server]\n"
 	"       [--api-url=URL] [--web-url=URL] [--repo=REPO] [--pr=NUMBER]\n"
-	"       [--base=REV] [--head=REV] [--dry-run] [--no-status] [--exit-code] [-v]";
+	"       [--base=REV] [--head=REV] [--bot-user=NAME] [--timeout=SECONDS]\n"
+	"       [--dry-run] [--no-status] [--exit-code] [-v]";
 
 static const char help[] =
 	"\n"
@@ -57,7 +59,15 @@ static const char help[] =
 	"    --base=REV        target branch revision; its merge base with HEAD is\n"
 	"                      compared\n"
 	"    --head=REV        revision under review (default HEAD)\n"
-	"    --dry-run         print the comment and status; send nothing\n"
+	"    --bot-user=NAME   the account the token posts as (GitHub login, GitLab\n"
+	"                      user name, Bitbucket Cloud uuid or account id,\n"
+	"                      Bitbucket Data Center user name or slug), when the\n"
+	"                      forge cannot tell it; only its comments are updated\n"
+	"                      or deleted\n"
+	"    --timeout=SECONDS time for all requests of the run, waits included\n"
+	"                      (default 300, or GJS_COMMENT_TIMEOUT)\n"
+	"    --dry-run         print the comment and status and change nothing;\n"
+	"                      with a token it still reads labels (GET requests only)\n"
 	"    --no-status       post the comment only\n"
 	"    --exit-code       exit with 1 when the status is a failure\n"
 	"    -v, --verbose     trace each HTTP request (never its headers)\n"
@@ -68,11 +78,23 @@ static const char help[] =
 	"did not author the change, or, on GitHub and GitLab, the label named by\n"
 	"jira-scopes.approvalLabel.\n"
 	"\n"
+	"The bot updates only its own comment: one that starts with its marker and\n"
+	"was written by the token's account (GET /user on GitHub, GitLab and\n"
+	"Bitbucket Cloud; the X-AUSERNAME header on Bitbucket Data Center; a\n"
+	"workflow's GITHUB_TOKEN posts as github-actions[bot]). When the account\n"
+	"is unknown, it updates a marker comment of a bot account, deletes none,\n"
+	"and otherwise posts a new one.\n"
+	"\n"
 	"Tokens: GITHUB_TOKEN, GITLAB_TOKEN, BITBUCKET_TOKEN (or BITBUCKET_USER and\n"
 	"BITBUCKET_APP_PASSWORD for Bitbucket Cloud).\n";
 
 /* A commit status description longer than this is cut by GitHub. */
 #define MAX_DESCRIPTION 140
+/* Seconds that all requests of a run may take by default: a slow server
+ * must not hold a CI job for long. */
+#define DEFAULT_TIMEOUT 300
+/* The longest --timeout accepted, one day. */
+#define MAX_TIMEOUT 86400
 
 struct comment_options {
 	const char *provider;
@@ -82,6 +104,8 @@ struct comment_options {
 	const char *number;
 	const char *base;
 	const char *head;
+	const char *bot_user;
+	const char *timeout;
 	bool dry_run;
 	bool no_status;
 	bool exit_code;
@@ -120,6 +144,8 @@ static int parse_options(struct comment_options *opts, int argc, char **argv)
 		{ "--pr", offsetof(struct comment_options, number) },
 		{ "--base", offsetof(struct comment_options, base) },
 		{ "--head", offsetof(struct comment_options, head) },
+		{ "--bot-user", offsetof(struct comment_options, bot_user) },
+		{ "--timeout", offsetof(struct comment_options, timeout) },
 	};
 
 	memset(opts, 0, sizeof(*opts));
@@ -169,6 +195,36 @@ static int parse_options(struct comment_options *opts, int argc, char **argv)
 	if (opts->number && !gjs_request_number_ok(opts->number))
 		return gjs_usage_error(usage, "invalid --pr '%s': expected the number of the pull "
 			"or merge request, such as --pr=7", opts->number);
+	if (opts->bot_user && !*opts->bot_user)
+		return gjs_usage_error(usage, "--bot-user needs a name");
+	return 0;
+}
+
+/* Reads --timeout, else GJS_COMMENT_TIMEOUT, else the default, in seconds. */
+static int run_timeout(double *seconds, const char *option)
+{
+	const char *value = option ? option : getenv("GJS_COMMENT_TIMEOUT");
+	char *end;
+	long number;
+
+	*seconds = DEFAULT_TIMEOUT;
+	if (!value || (!option && !*value))
+		return 0;
+	errno = 0;
+	number = strtol(value, &end, 10);
+	if (errno || end == value || *end || number < 1 || number > MAX_TIMEOUT) {
+		char *safe = gjs_sanitize(value);
+
+		if (option)
+			gjs_usage_error(usage, "invalid --timeout '%s': expected seconds from 1 to "
+				"%d", safe, MAX_TIMEOUT);
+		else
+			gjs_fatal("invalid GJS_COMMENT_TIMEOUT '%s': expected seconds from 1 to %d",
+				safe, MAX_TIMEOUT);
+		free(safe);
+		return option ? GJS_EXIT_USAGE : GJS_EXIT_FATAL;
+	}
+	*seconds = (double)number;
 	return 0;
 }
 
@@ -386,6 +442,7 @@ struct run {
 	gjs_provider *provider;
 	gjs_comment *comments;
 	size_t comment_count;
+	double timeout; /* seconds for all requests */
 };
 
 static void run_clear(struct run *run)
@@ -423,8 +480,19 @@ static int locate_request(struct run *run)
 	gjs_pull_request *pr = &run->pr;
 	const struct comment_options *opts = &run->opts;
 
-	if (opts->provider)
+	if (opts->provider) {
 		pr->kind = gjs_provider_parse(opts->provider);
+	} else {
+		gjs_buf names = GJS_BUF_INIT;
+		int status = 0;
+
+		if (gjs_provider_detect_ci(&names) > 1)
+			status = gjs_usage_error(usage, "the environment names several CI systems "
+				"(%s): pass --provider", names.ptr);
+		gjs_buf_free(&names);
+		if (status)
+			return status;
+	}
 	override(&pr->api_url, opts->api_url);
 	override(&pr->web_url, opts->web_url);
 	override(&pr->repo, opts->repo);
@@ -501,8 +569,8 @@ static int apply_label(struct run *run)
 		return 0;
 	}
 	if (!pr->labels_known) {
-		if (run->opts.dry_run) {
-			gjs_trace("comment: --dry-run reads no labels from %s",
+		if (!run->provider) {
+			gjs_trace("comment: without a token --dry-run reads no labels from %s",
 				gjs_provider_title(pr->kind));
 			return 0;
 		}
@@ -657,38 +725,94 @@ static int print_dry_run(struct run *run)
 	return gjs_write_stdout(run->body.ptr, run->body.len);
 }
 
+/*
+ * Sets up the HTTP client and the provider. A dry run without a token stays
+ * offline; with one, it may send GET requests, and the client rejects
+ * anything else.
+ */
 static int connect_provider(struct run *run)
 {
 	gjs_http_options http_opts = GJS_HTTP_OPTIONS_INIT;
 	const char *source = NULL;
 
-	if (gjs_provider_auth_header(&run->auth_header, &source, run->pr.kind) < 0)
+	if (gjs_provider_auth_header(&run->auth_header, &source, run->pr.kind) < 0) {
+		if (run->opts.dry_run) {
+			gjs_error_clear();
+			return 0;
+		}
 		return fatal_last_error();
+	}
 	http_opts.auth_header = run->auth_header;
 	http_opts.trace = gjs_trace;
+	http_opts.budget = run->timeout;
+	http_opts.read_only = run->opts.dry_run;
 	if (gjs_http_new(&run->http, &http_opts) < 0 ||
 	    gjs_provider_new(&run->provider, &run->pr, run->http, source) < 0)
 		return fatal_last_error();
+	if (run->opts.bot_user)
+		gjs_provider_set_bot_user(run->provider, run->opts.bot_user);
 	return 0;
 }
 
-/* Updates the bot's comment or posts one; removes duplicates. */
+/* Prints a failed step as "error: ..." and keeps the run going, so that the
+ * commit status is still set. */
+static int report_step_error(void)
+{
+	char *safe = gjs_sanitize(gjs_error_last());
+
+	fprintf(stderr, "error: %s\n", safe);
+	free(safe);
+	return GJS_EXIT_FATAL;
+}
+
+/*
+ * Posts the comment. A POST that failed with a 5xx or a timeout may still
+ * have created it, and the client does not repeat a POST: list the
+ * comments again, and post once more only if it is not there.
+ */
+static int post_comment(struct run *run, char **id)
+{
+	gjs_comment *again = NULL;
+	size_t count = 0;
+	int error;
+
+	error = gjs_provider_create_comment(run->provider, run->body.ptr, id);
+	if (error != GJS_ENETWORK && error != GJS_ETIMEOUT)
+		return error;
+	gjs_trace("comment: posting failed (%s); checking whether the comment exists",
+		gjs_error_last());
+	if (gjs_provider_find_comments(run->provider, &again, &count) < 0)
+		return GJS_ENETWORK;
+	if (count) {
+		*id = gjs_xstrdup(again[0].id);
+		gjs_comments_free(again, count);
+		return 0;
+	}
+	return gjs_provider_create_comment(run->provider, run->body.ptr, id);
+}
+
+/*
+ * Updates the bot's comment or posts one, and removes duplicates when the
+ * comments are known to be the bot's. Returns 0, or GJS_EXIT_FATAL after
+ * printing the error: the caller still sets the status.
+ */
 static int publish_comment(struct run *run)
 {
 	const gjs_pull_request *pr = &run->pr;
 	char *id = NULL;
 
 	if (gjs_provider_find_comments(run->provider, &run->comments, &run->comment_count) < 0)
-		return fatal_last_error();
+		return report_step_error();
+	gjs_trace("comment: adopting marker comments of %s", gjs_provider_identity(run->provider));
 
 	if (run->comment_count) {
 		if (gjs_provider_update_comment(run->provider, &run->comments[0], run->body.ptr) < 0)
-			return fatal_last_error();
+			return report_step_error();
 		printf("updated comment %s on %s %s %s\n", run->comments[0].id,
 			gjs_provider_title(pr->kind), request_noun(pr->kind), run->request_ref);
 	} else if (run->has_changes) {
-		if (gjs_provider_create_comment(run->provider, run->body.ptr, &id) < 0)
-			return fatal_last_error();
+		if (post_comment(run, &id) < 0)
+			return report_step_error();
 		printf("posted comment %s on %s %s %s\n", id ? id : "(no id)",
 			gjs_provider_title(pr->kind), request_noun(pr->kind), run->request_ref);
 		free(id);
@@ -698,9 +822,16 @@ static int publish_comment(struct run *run)
 	}
 
 	/* Two runs racing can each post; the oldest comment stays. */
+	if (!gjs_provider_may_delete(run->provider)) {
+		if (run->comment_count > 1)
+			gjs_print_warning("%zu more marker comments of bot accounts are left in place: "
+				"the token's account is unknown; pass --bot-user to remove duplicates",
+				run->comment_count - 1);
+		return 0;
+	}
 	for (size_t i = 1; i < run->comment_count; i++) {
 		if (gjs_provider_delete_comment(run->provider, &run->comments[i]) < 0)
-			return fatal_last_error();
+			return report_step_error();
 		printf("deleted duplicate comment %s\n", run->comments[i].id);
 	}
 	return 0;
@@ -718,10 +849,27 @@ static int publish_status(struct run *run)
 	status.description = gjs_buf_cstr(&run->description);
 	status.target_url = run->request_url ? run->request_url : run->pr.api_url;
 	if (gjs_provider_set_status(run->provider, &status) < 0)
-		return fatal_last_error();
+		return report_step_error();
 	printf("set commit status jira-scopes on %.12s to %s: %s\n", run->head_hex,
 		run->failure ? "failure" : "success", status.description);
 	return 0;
+}
+
+/* Sends the comment and the status; each is tried even if the other
+ * failed, and the exit status says which failed. */
+static int publish(struct run *run)
+{
+	int comment = publish_comment(run);
+	int status = publish_status(run);
+
+	if (!comment && !status)
+		return 0;
+	if (comment && status)
+		return gjs_fatal("neither the comment nor the commit status was sent");
+	if (comment)
+		return gjs_fatal("the comment was not sent; the commit status was %s",
+			run->opts.no_status ? "not requested (--no-status)" : "set");
+	return gjs_fatal("the comment was sent; the commit status was not set");
 }
 
 int gjs_cmd_comment(int argc, char **argv)
@@ -743,11 +891,11 @@ int gjs_cmd_comment(int argc, char **argv)
 		if (run.head_analysis->apps[i].decl->error)
 			gjs_print_warning("%s", run.head_analysis->apps[i].decl->error);
 
-	if (!run.opts.dry_run) {
+	status = run_timeout(&run.timeout, run.opts.timeout);
+	if (!status)
 		status = connect_provider(&run);
-		if (status)
-			goto done;
-	}
+	if (status)
+		goto done;
 	status = apply_label(&run);
 	if (!status)
 		status = build_body(&run);
@@ -758,9 +906,7 @@ int gjs_cmd_comment(int argc, char **argv)
 	if (run.opts.dry_run) {
 		status = print_dry_run(&run);
 	} else {
-		status = publish_comment(&run);
-		if (!status)
-			status = publish_status(&run);
+		status = publish(&run);
 	}
 	if (!status && run.opts.exit_code && run.failure)
 		status = GJS_EXIT_FINDINGS;

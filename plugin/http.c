@@ -23,12 +23,137 @@
 /* Bodies larger than this are cut off with an error: no forge API answer
  * that the bot reads comes close. */
 #define MAX_BODY_BYTES (32u * 1024 * 1024)
+/* All header lines of one answer together; forges send a few KB. */
+#define MAX_HEADER_BYTES (256u * 1024)
+/* Credentials shorter than this are not redacted: replacing every "ab" in a
+ * message would garble it and hide nothing. */
+#define MIN_SECRET_LENGTH 4
 
 struct gjs_http {
 	CURL *curl;
 	char *auth_header;
+	gjs_strvec secrets; /* forms of the credential to redact, longest first */
 	gjs_http_options opts;
+	double deadline;    /* monotonic seconds; 0: no budget */
 };
+
+/* What the curl callbacks of one attempt fill in. */
+struct transfer {
+	gjs_http_response *resp;
+	size_t header_bytes;
+	bool body_too_large;
+	bool headers_too_large;
+	bool budget_capped; /* the attempt's timeout was cut to the budget's rest */
+};
+
+static double monotonic_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int decode_base64(const char *in, gjs_buf *out)
+{
+	static const char table[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	unsigned value = 0;
+	int bits = 0;
+
+	for (const char *p = in; *p && *p != '='; p++) {
+		const char *at = strchr(table, *p);
+
+		if (!at)
+			return -1;
+		value = (value << 6) | (unsigned)(at - table);
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			gjs_buf_putc(out, (char)((value >> bits) & 0xff));
+		}
+	}
+	return 0;
+}
+
+static void add_secret(gjs_strvec *secrets, const char *value, size_t len)
+{
+	if (len >= MIN_SECRET_LENGTH)
+		gjs_strvec_pushn(secrets, value, len);
+}
+
+static int longer_first(const void *a, const void *b)
+{
+	size_t la = strlen(*(char *const *)a), lb = strlen(*(char *const *)b);
+
+	return la < lb ? 1 : la > lb ? -1 : 0;
+}
+
+/* Lists the forms in which a server might echo the credential back. */
+static void collect_secrets(gjs_strvec *secrets, const char *auth_header)
+{
+	const char *value = strchr(auth_header, ':');
+
+	if (!value)
+		return;
+	value++;
+	while (*value == ' ')
+		value++;
+	add_secret(secrets, value, strlen(value));
+	if (!strncasecmp(value, "Bearer ", 7)) {
+		add_secret(secrets, value + 7, strlen(value + 7));
+	} else if (!strncasecmp(value, "Basic ", 6)) {
+		gjs_buf pair = GJS_BUF_INIT;
+		const char *colon;
+
+		add_secret(secrets, value + 6, strlen(value + 6));
+		if (decode_base64(value + 6, &pair) == 0 && pair.len &&
+		    (colon = memchr(pair.ptr, ':', pair.len)) != NULL) {
+			add_secret(secrets, pair.ptr, pair.len);
+			add_secret(secrets, colon + 1, pair.len - (size_t)(colon + 1 - pair.ptr));
+		}
+		if (pair.ptr)
+			memset(pair.ptr, 0, pair.len);
+		gjs_buf_free(&pair);
+	}
+	if (secrets->count > 1)
+		qsort(secrets->items, secrets->count, sizeof(*secrets->items), longer_first);
+}
+
+char *gjs_http_redact(const gjs_http *http, const char *text)
+{
+	gjs_buf out = GJS_BUF_INIT;
+	const char *p = text;
+
+	gjs_buf_puts(&out, "");
+	while (*p) {
+		bool hit = false;
+
+		for (size_t i = 0; http && i < http->secrets.count; i++) {
+			size_t len = strlen(http->secrets.items[i]);
+
+			if (!strncmp(p, http->secrets.items[i], len)) {
+				gjs_buf_puts(&out, "[redacted]");
+				p += len;
+				hit = true;
+				break;
+			}
+		}
+		if (!hit)
+			gjs_buf_putc(&out, *p++);
+	}
+	return gjs_buf_detach(&out);
+}
+
+double gjs_http_budget_left(const gjs_http *http)
+{
+	double left;
+
+	if (!http->deadline)
+		return -1;
+	left = http->deadline - monotonic_now();
+	return left > 0 ? left : 0;
+}
 
 int gjs_http_new(gjs_http **out, const gjs_http_options *opts)
 {
@@ -62,6 +187,9 @@ int gjs_http_new(gjs_http **out, const gjs_http_options *opts)
 		http->opts.max_wait = 60;
 	if (http->opts.max_single_wait <= 0)
 		http->opts.max_single_wait = 30;
+	if (http->auth_header)
+		collect_secrets(&http->secrets, http->auth_header);
+	http->deadline = http->opts.budget > 0 ? monotonic_now() + http->opts.budget : 0;
 
 	*out = http;
 	return 0;
@@ -77,6 +205,9 @@ void gjs_http_free(gjs_http *http)
 		memset(http->auth_header, 0, strlen(http->auth_header));
 		free(http->auth_header);
 	}
+	for (size_t i = 0; i < http->secrets.count; i++)
+		memset(http->secrets.items[i], 0, strlen(http->secrets.items[i]));
+	gjs_strvec_clear(&http->secrets);
 	free(http);
 	curl_global_cleanup();
 }
@@ -89,6 +220,7 @@ void gjs_http_response_clear(gjs_http_response *resp)
 	gjs_strvec_clear(&resp->headers);
 	resp->status = 0;
 	resp->attempts = 0;
+	resp->refused_wait = 0;
 }
 
 static bool is_loopback_host(const char *host)
@@ -195,25 +327,35 @@ int gjs_http_check_base_url(const char *url)
 
 static size_t on_body(char *data, size_t size, size_t count, void *payload)
 {
-	gjs_buf *body = payload;
+	struct transfer *transfer = payload;
+	gjs_buf *body = &transfer->resp->body;
 	size_t len = size * count;
 
-	if (body->len + len > MAX_BODY_BYTES)
+	if (body->len + len > MAX_BODY_BYTES) {
+		transfer->body_too_large = true;
 		return 0; /* makes curl fail with CURLE_WRITE_ERROR */
+	}
 	gjs_buf_put(body, data, len);
 	return len;
 }
 
 static size_t on_header(char *data, size_t size, size_t count, void *payload)
 {
-	gjs_strvec *headers = payload;
+	struct transfer *transfer = payload;
+	gjs_strvec *headers = &transfer->resp->headers;
 	size_t len = size * count;
 	size_t keep = len;
 
 	/* A new status line starts a new answer (after 100 Continue). */
 	if (len >= 5 && !strncmp(data, "HTTP/", 5)) {
 		gjs_strvec_clear(headers);
+		transfer->header_bytes = 0;
 		return len;
+	}
+	transfer->header_bytes += len;
+	if (transfer->header_bytes > MAX_HEADER_BYTES) {
+		transfer->headers_too_large = true;
+		return 0;
 	}
 	while (keep && (data[keep - 1] == '\r' || data[keep - 1] == '\n'))
 		keep--;
@@ -239,47 +381,97 @@ const char *gjs_http_header(const gjs_http_response *resp, const char *name)
 	return NULL;
 }
 
-/* Finds rel="next" in one Link header value. */
+/* Reports whether a space-separated list of relation types names "next". */
+static bool rel_has_next(const char *value, size_t len)
+{
+	size_t at = 0;
+
+	while (at < len) {
+		size_t token;
+
+		while (at < len && value[at] == ' ')
+			at++;
+		token = at;
+		while (at < len && value[at] != ' ')
+			at++;
+		if (at - token == 4 && !strncasecmp(value + token, "next", 4))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Finds rel="next" in one Link header value (RFC 8288): entries
+ * "<URL>; name=value; ..." separated by commas, each value a token or a
+ * quoted string. Only a parameter named exactly "rel" counts.
+ */
 static char *next_in_link_value(const char *value)
 {
 	const char *p = value;
 
-	while ((p = strchr(p, '<')) != NULL) {
-		const char *url_end = strchr(p, '>');
-		const char *params, *params_end, *rel;
+	for (;;) {
+		const char *url, *url_end;
+		bool next = false;
 
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		if (*p != '<')
+			return NULL;
+		url = p + 1;
+		url_end = strchr(url, '>');
 		if (!url_end)
 			return NULL;
-		params = url_end + 1;
-		params_end = strchr(params, '<');
-		if (!params_end)
-			params_end = params + strlen(params);
+		p = url_end + 1;
 
-		rel = params;
-		while ((rel = strstr(rel, "rel=")) != NULL && rel < params_end) {
-			const char *v = rel + 4;
-			size_t vlen;
+		/* Parameters up to the comma that ends the entry. */
+		while (*p && *p != ',') {
+			const char *name, *val;
+			size_t name_len, val_len;
 
-			if (*v == '"')
-				v++;
-			vlen = strcspn(v, "\";,");
-			/* rel may list several space-separated relation types. */
-			for (const char *t = v; t < v + vlen;) {
-				size_t tlen = strcspn(t, " \";,");
-
-				if (tlen == 4 && !strncasecmp(t, "next", 4))
-					return gjs_xstrndup(p + 1, (size_t)(url_end - p - 1));
-				t += tlen;
-				while (*t == ' ')
-					t++;
-				if (!tlen)
-					break;
+			while (*p == ' ' || *p == '\t' || *p == ';')
+				p++;
+			if (!*p || *p == ',')
+				break;
+			name = p;
+			while (*p && *p != '=' && *p != ';' && *p != ',' && *p != ' ')
+				p++;
+			name_len = (size_t)(p - name);
+			while (*p == ' ')
+				p++;
+			val = p;
+			val_len = 0;
+			if (*p == '=') {
+				p++;
+				while (*p == ' ')
+					p++;
+				if (*p == '"') {
+					val = ++p;
+					while (*p && *p != '"') {
+						if (*p == '\\' && p[1])
+							p++;
+						p++;
+					}
+					val_len = (size_t)(p - val);
+					if (*p == '"')
+						p++;
+				} else {
+					val = p;
+					while (*p && *p != ';' && *p != ',')
+						p++;
+					val_len = (size_t)(p - val);
+					while (val_len && val[val_len - 1] == ' ')
+						val_len--;
+				}
 			}
-			rel = v;
+			if (name_len == 3 && !strncasecmp(name, "rel", 3) &&
+			    rel_has_next(val, val_len))
+				next = true;
+			while (*p && *p != ';' && *p != ',')
+				p++;
 		}
-		p = params_end;
+		if (next)
+			return gjs_xstrndup(url, (size_t)(url_end - url));
 	}
-	return NULL;
 }
 
 char *gjs_http_next_link(const gjs_http_response *resp)
@@ -353,17 +545,25 @@ double gjs_http_retry_wait(const gjs_http_response *resp, double now)
 	return -1;
 }
 
+/*
+ * Reports whether sending the request twice has the effect of sending it
+ * once. PATCH counts, because every PATCH the providers send replaces a
+ * whole comment body; a POST creates a comment or a status each time.
+ */
 static bool is_idempotent(const char *method)
 {
 	return !strcmp(method, "GET") || !strcmp(method, "PUT") || !strcmp(method, "DELETE") ||
-		!strcmp(method, "HEAD");
+		!strcmp(method, "HEAD") || !strcmp(method, "PATCH");
 }
 
-/* Reports whether an answer asks to be retried. */
-static bool should_retry_status(const gjs_http_response *resp)
+/* Reports whether an answer asks to be retried. A 429 or rate-limit 403
+ * means the server did not act; a 5xx may come after it did. */
+static bool should_retry_status(const gjs_http_response *resp, const char *method)
 {
-	if (resp->status == 429 || (resp->status >= 500 && resp->status <= 599))
+	if (resp->status == 429)
 		return true;
+	if (resp->status >= 500 && resp->status <= 599)
+		return is_idempotent(method);
 	/* GitHub answers rate limits with 403 and one of these headers. */
 	if (resp->status == 403 &&
 	    (header_number(resp, "X-RateLimit-Remaining") == 0 ||
@@ -397,13 +597,25 @@ static void sleep_seconds(double seconds)
 }
 
 /* Sends one attempt. Returns the curl code; `errbuf` holds curl's detail. */
-static CURLcode send_once(gjs_http *http, gjs_http_response *resp, const char *method,
+static CURLcode send_once(gjs_http *http, struct transfer *transfer, const char *method,
 	const char *url, const char *body, bool loopback, char *errbuf)
 {
+	gjs_http_response *resp = transfer->resp;
 	struct curl_slist *headers = NULL;
+	long timeout_ms = http->opts.timeout_ms;
 	CURLcode code;
 	CURL *curl = http->curl;
 
+	if (http->deadline) {
+		double left_ms = gjs_http_budget_left(http) * 1000;
+
+		transfer->budget_capped = left_ms < (double)timeout_ms;
+		if (transfer->budget_capped)
+			timeout_ms = left_ms < 1 ? 1 : (long)left_ms;
+	}
+	transfer->header_bytes = 0;
+	transfer->body_too_large = false;
+	transfer->headers_too_large = false;
 	gjs_buf_clear(&resp->body);
 	gjs_strvec_clear(&resp->headers);
 	resp->status = 0;
@@ -427,12 +639,12 @@ static CURLcode send_once(gjs_http *http, gjs_http_response *resp, const char *m
 	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
 	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, http->opts.connect_timeout_ms);
-	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, http->opts.timeout_ms);
+	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, timeout_ms);
 	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
 	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(curl, CURLOPT_WRITEDATA, &resp->body);
+	curl_easy_setopt(curl, CURLOPT_WRITEDATA, transfer);
 	curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(curl, CURLOPT_HEADERDATA, &resp->headers);
+	curl_easy_setopt(curl, CURLOPT_HEADERDATA, transfer);
 	curl_easy_setopt(curl, CURLOPT_VERBOSE, 0L);
 	/* A proxy from the environment must not see loopback traffic. */
 	if (loopback)
@@ -458,41 +670,83 @@ static CURLcode send_once(gjs_http *http, gjs_http_response *resp, const char *m
 	return code;
 }
 
+/* Records why an attempt got no answer, in the words a user can act on. */
+static int transport_error(const gjs_http *http, const struct transfer *transfer,
+	CURLcode code, const char *method, const char *url, const char *errbuf)
+{
+	const char *detail = errbuf[0] ? errbuf : curl_easy_strerror(code);
+
+	if (transfer->body_too_large) {
+		gjs_error_set("%s %s failed: the answer exceeded the limit of %u MiB", method, url,
+			MAX_BODY_BYTES / (1024 * 1024));
+		return GJS_ENETWORK;
+	}
+	if (transfer->headers_too_large) {
+		gjs_error_set("%s %s failed: the headers of the answer exceeded the limit of %u KiB",
+			method, url, MAX_HEADER_BYTES / 1024);
+		return GJS_ENETWORK;
+	}
+	if (code == CURLE_OUT_OF_MEMORY) {
+		/* curl reports a header line over its 100 KB limit this way. */
+		gjs_error_set("%s %s failed: a header of the answer was too large (%s)", method,
+			url, detail);
+		return GJS_ENETWORK;
+	}
+	if (code == CURLE_OPERATION_TIMEDOUT && transfer->budget_capped) {
+		gjs_error_set("%s %s stopped: the time budget of %.0f s for all requests ran out",
+			method, url, http->opts.budget);
+		return GJS_ETIMEOUT;
+	}
+	gjs_error_set("%s %s failed: %s", method, url, detail);
+	return code == CURLE_OPERATION_TIMEDOUT ? GJS_ETIMEOUT : GJS_ENETWORK;
+}
+
 int gjs_http_request(gjs_http *http, gjs_http_response *resp, const char *method,
 	const char *url, const char *body)
 {
 	char errbuf[CURL_ERROR_SIZE];
+	struct transfer transfer;
 	bool loopback = false, https = false;
 	double waited = 0;
 	unsigned attempt;
 	int error;
 
 	gjs_http_response_clear(resp);
+	if (http->opts.read_only && strcmp(method, "GET") && strcmp(method, "HEAD")) {
+		gjs_error_set("not sending %s %s: this run is read-only", method, url);
+		return GJS_EINVALID;
+	}
 	error = gjs_http_check_url(url);
 	if (error < 0)
 		return error;
 	error = classify_url(url, &loopback, &https);
 	if (error < 0)
 		return error;
+	memset(&transfer, 0, sizeof(transfer));
+	transfer.resp = resp;
 
 	for (attempt = 0;; attempt++) {
-		CURLcode code = send_once(http, resp, method, url, body, loopback, errbuf);
-		double wait;
+		CURLcode code;
+		double wait, left;
 
+		/* Less than 10 ms left is too little for any request. */
+		if (http->deadline && gjs_http_budget_left(http) < 0.01) {
+			gjs_error_set("%s %s stopped: the time budget of %.0f s for all requests "
+				"ran out", method, url, http->opts.budget);
+			return GJS_ETIMEOUT;
+		}
+		code = send_once(http, &transfer, method, url, body, loopback, errbuf);
 		if (code != CURLE_OK) {
 			if (http->opts.trace)
 				http->opts.trace("http: %s %s: %s", method, url,
 					errbuf[0] ? errbuf : curl_easy_strerror(code));
-			if (attempt >= http->opts.max_retries || !should_retry_transport(code, method)) {
-				gjs_error_set("%s %s failed: %s", method, url,
-					errbuf[0] ? errbuf : curl_easy_strerror(code));
-				return code == CURLE_OPERATION_TIMEDOUT ? GJS_ETIMEOUT : GJS_ENETWORK;
-			}
+			if (attempt >= http->opts.max_retries || !should_retry_transport(code, method))
+				return transport_error(http, &transfer, code, method, url, errbuf);
 			wait = (double)(1u << attempt);
 		} else {
 			if (http->opts.trace)
 				http->opts.trace("http: %s %s -> %ld", method, url, resp->status);
-			if (!should_retry_status(resp) || attempt >= http->opts.max_retries)
+			if (!should_retry_status(resp, method) || attempt >= http->opts.max_retries)
 				return 0;
 			wait = gjs_http_retry_wait(resp, (double)time(NULL));
 			if (wait < 0)
@@ -503,15 +757,15 @@ int gjs_http_request(gjs_http *http, gjs_http_response *resp, const char *method
 		 * A wait longer than the limits would hold a CI job for minutes:
 		 * hand the last answer back instead, and let the caller report it.
 		 */
-		if (wait > http->opts.max_single_wait || waited + wait > http->opts.max_wait) {
+		left = http->deadline ? gjs_http_budget_left(http) : -1;
+		if (wait > http->opts.max_single_wait || waited + wait > http->opts.max_wait ||
+		    (left >= 0 && wait >= left)) {
 			if (http->opts.trace)
 				http->opts.trace("http: not retrying %s %s: the server asks for a "
 					"wait of %.0f s", method, url, wait);
-			if (code != CURLE_OK) {
-				gjs_error_set("%s %s failed: %s", method, url,
-					errbuf[0] ? errbuf : curl_easy_strerror(code));
-				return GJS_ENETWORK;
-			}
+			if (code != CURLE_OK)
+				return transport_error(http, &transfer, code, method, url, errbuf);
+			resp->refused_wait = wait;
 			return 0;
 		}
 		if (http->opts.trace)

@@ -1,9 +1,9 @@
 /*
- * What the four forge providers share: reading the pull or merge request
- * from the CI environment, credentials, markers, size limits, links, and
- * turning HTTP failures into messages that name the missing token or
- * permission. The calls themselves are in provider_github.c,
- * provider_gitlab.c and provider_bitbucket.c.
+ * What the four forge providers share apart from requests: provider names,
+ * validation of the request's fields, credentials, markers, size limits and
+ * links. The CI environment is read in provider_env.c, the shared request
+ * and paging code is in provider_call.c, and the calls of each forge are in
+ * provider_github.c, provider_gitlab.c and provider_bitbucket.c.
  */
 #include "provider.h"
 
@@ -18,9 +18,6 @@
 /* The marker's text; the same on every provider so that a repository moved
  * between forges keeps one comment per request. */
 #define MARKER_NAME "jira-scopes-report"
-
-/* Event files above this size are not GitHub events. */
-#define MAX_EVENT_BYTES (64u * 1024 * 1024)
 
 gjs_provider_kind gjs_provider_parse(const char *name)
 {
@@ -101,277 +98,33 @@ static const char *env(const char *name)
 	return value && *value ? value : NULL;
 }
 
-static void set_default(char **field, const char *value)
+bool gjs_id_ok(const char *id)
 {
-	if (!*field && value)
-		*field = gjs_xstrdup(value);
-}
+	size_t len = strspn(id, "0123456789");
 
-static char *strip_trailing_slashes(char *url)
-{
-	size_t len = strlen(url);
-
-	while (len > 0 && url[len - 1] == '/')
-		url[--len] = '\0';
-	return url;
-}
-
-/* Reports whether `s` ends with `suffix` and has something before it. */
-static bool ends_with(const char *s, const char *suffix)
-{
-	size_t len = strlen(s), slen = strlen(suffix);
-
-	return len > slen && !strcmp(s + len - slen, suffix);
-}
-
-/* Removes `suffix` from the end of `url`; reports whether it was there. */
-static bool strip_suffix(char *url, const char *suffix)
-{
-	if (!ends_with(url, suffix))
-		return false;
-	url[strlen(url) - strlen(suffix)] = '\0';
-	return true;
+	return len && len <= 18 && !id[len];
 }
 
 /*
- * Brings an API URL given with or without the REST prefix to the one form
- * the calls expect. The Bitbucket Data Center calls add /rest/api/1.0 (and
- * /rest/build-status/1.0) to the server URL themselves, so a trailing REST
- * prefix is removed. GitLab serves its API under /api/v4 of the server URL
- * on every install, so a missing /api/v4 is added. GitHub and Bitbucket
- * Cloud URLs are left as given, because there a server URL cannot be
- * distinguished from an API root (https://api.github.com has no prefix).
+ * Ids go into URLs and onto stdout, so only digits pass: every id the four
+ * APIs use (comments, notes, pull request numbers) is a number. A fraction
+ * such as 6.6 is rejected rather than rounded to another request.
  */
-static void normalize_api_url(gjs_pull_request *pr)
-{
-	char *url = strip_trailing_slashes(pr->api_url);
-
-	switch (pr->kind) {
-	case GJS_PROVIDER_BITBUCKET_SERVER:
-		if (strip_suffix(url, "/rest/api/1.0") || strip_suffix(url, "/rest/api/latest"))
-			strip_trailing_slashes(url);
-		break;
-	case GJS_PROVIDER_GITLAB:
-		if (!ends_with(url, "/api/v4")) {
-			gjs_buf with = GJS_BUF_INIT;
-
-			gjs_buf_printf(&with, "%s/api/v4", url);
-			free(pr->api_url);
-			pr->api_url = gjs_buf_detach(&with);
-		}
-		break;
-	case GJS_PROVIDER_GITHUB:
-	case GJS_PROVIDER_BITBUCKET:
-	case GJS_PROVIDER_NONE:
-		break;
-	}
-}
-
-static int read_file(const char *path, gjs_buf *out)
-{
-	FILE *file = fopen(path, "rb");
-	char chunk[8192];
-	size_t got;
-	int error = 0;
-
-	if (!file) {
-		gjs_error_set("could not open '%s': %s", path, strerror(errno));
-		return GJS_EINVALID;
-	}
-	while ((got = fread(chunk, 1, sizeof(chunk), file)) > 0) {
-		if (out->len + got > MAX_EVENT_BYTES) {
-			gjs_error_set("'%s' is larger than %u bytes", path, MAX_EVENT_BYTES);
-			error = GJS_EINVALID;
-			break;
-		}
-		gjs_buf_put(out, chunk, got);
-	}
-	if (!error && ferror(file)) {
-		gjs_error_set("could not read '%s': %s", path, strerror(errno));
-		error = GJS_EINVALID;
-	}
-	fclose(file);
-	return error;
-}
-
-static const char *json_string(const cJSON *object, const char *name)
-{
-	const cJSON *item = cJSON_GetObjectItemCaseSensitive(object, name);
-
-	return cJSON_IsString(item) ? item->valuestring : NULL;
-}
-
 char *gjs_json_id(const void *cjson_item)
 {
 	const cJSON *item = cjson_item;
 	char number[64];
+	double value;
 
-	if (cJSON_IsString(item) && item->valuestring[0])
-		return gjs_xstrdup(item->valuestring);
-	if (!cJSON_IsNumber(item) || item->valuedouble < 0 || item->valuedouble > 9007199254740992.0)
+	if (cJSON_IsString(item))
+		return gjs_id_ok(item->valuestring) ? gjs_xstrdup(item->valuestring) : NULL;
+	if (!cJSON_IsNumber(item))
 		return NULL;
-	snprintf(number, sizeof(number), "%.0f", item->valuedouble);
+	value = item->valuedouble;
+	if (!(value >= 0 && value <= 9007199254740992.0) || value != (double)(long long)value)
+		return NULL;
+	snprintf(number, sizeof(number), "%lld", (long long)value);
 	return gjs_xstrdup(number);
-}
-
-/* Reads pull_request.{number,base.sha,head.sha,labels} of a GitHub event. */
-static int github_event(gjs_pull_request *pr, const char *path)
-{
-	gjs_buf data = GJS_BUF_INIT;
-	cJSON *event = NULL;
-	const cJSON *request, *labels, *label;
-	char *number = NULL;
-	int error;
-
-	error = read_file(path, &data);
-	if (error < 0)
-		goto done;
-
-	event = cJSON_ParseWithLength(data.ptr ? data.ptr : "", data.len);
-	if (!event) {
-		gjs_error_set("GITHUB_EVENT_PATH '%s' is not valid JSON", path);
-		error = GJS_EINVALID;
-		goto done;
-	}
-
-	request = cJSON_GetObjectItemCaseSensitive(event, "pull_request");
-	if (!cJSON_IsObject(request)) {
-		/* A push or other event: leave the fields for the options. */
-		error = 0;
-		goto done;
-	}
-
-	number = gjs_json_id(cJSON_GetObjectItemCaseSensitive(request, "number"));
-	if (number && !pr->number) {
-		pr->number = number;
-		number = NULL;
-	}
-	set_default(&pr->base, json_string(cJSON_GetObjectItemCaseSensitive(request, "base"), "sha"));
-	set_default(&pr->head, json_string(cJSON_GetObjectItemCaseSensitive(request, "head"), "sha"));
-
-	labels = cJSON_GetObjectItemCaseSensitive(request, "labels");
-	if (cJSON_IsArray(labels) && !pr->labels_known) {
-		cJSON_ArrayForEach(label, labels) {
-			const char *name = json_string(label, "name");
-
-			if (name)
-				gjs_strvec_push(&pr->labels, name);
-		}
-		pr->labels_known = true;
-	}
-
-done:
-	free(number);
-	cJSON_Delete(event);
-	gjs_buf_free(&data);
-	return error;
-}
-
-/* Splits GitLab's comma-separated CI_MERGE_REQUEST_LABELS. */
-static void split_labels(gjs_strvec *labels, const char *list)
-{
-	const char *p = list;
-
-	while (*p) {
-		size_t len = strcspn(p, ",");
-
-		if (len)
-			gjs_strvec_pushn(labels, p, len);
-		p += len;
-		if (*p == ',')
-			p++;
-	}
-}
-
-static gjs_provider_kind detect_ci(void)
-{
-	const char *github = env("GITHUB_ACTIONS");
-	const char *gitlab = env("GITLAB_CI");
-
-	if ((github && !strcmp(github, "true")) || env("GITHUB_EVENT_PATH"))
-		return GJS_PROVIDER_GITHUB;
-	if ((gitlab && !strcmp(gitlab, "true")) || env("CI_MERGE_REQUEST_IID"))
-		return GJS_PROVIDER_GITLAB;
-	if (env("BITBUCKET_BUILD_NUMBER") || env("BITBUCKET_PR_ID"))
-		return GJS_PROVIDER_BITBUCKET;
-	return GJS_PROVIDER_NONE;
-}
-
-int gjs_pull_request_from_env(gjs_pull_request *pr)
-{
-	gjs_provider_kind ci = detect_ci();
-	const char *value;
-	int error = 0;
-
-	if (pr->kind == GJS_PROVIDER_NONE)
-		pr->kind = ci;
-	if (ci != pr->kind)
-		goto defaults;
-
-	switch (ci) {
-	case GJS_PROVIDER_GITHUB:
-		pr->ci = "GitHub Actions";
-		set_default(&pr->api_url, env("GITHUB_API_URL"));
-		set_default(&pr->web_url, env("GITHUB_SERVER_URL"));
-		set_default(&pr->repo, env("GITHUB_REPOSITORY"));
-		value = env("GITHUB_EVENT_PATH");
-		if (value)
-			error = github_event(pr, value);
-		break;
-
-	case GJS_PROVIDER_GITLAB:
-		pr->ci = "GitLab CI";
-		set_default(&pr->api_url, env("CI_API_V4_URL"));
-		set_default(&pr->web_url, env("CI_PROJECT_URL"));
-		set_default(&pr->repo, env("CI_PROJECT_ID"));
-		set_default(&pr->number, env("CI_MERGE_REQUEST_IID"));
-		set_default(&pr->base, env("CI_MERGE_REQUEST_DIFF_BASE_SHA"));
-		/* In merged-results pipelines CI_COMMIT_SHA is a temporary merge
-		 * commit; the source branch head is what the request shows. */
-		set_default(&pr->head, env("CI_MERGE_REQUEST_SOURCE_BRANCH_SHA"));
-		set_default(&pr->head, env("CI_COMMIT_SHA"));
-		if (!pr->labels_known && env("CI_MERGE_REQUEST_IID")) {
-			/* GitLab leaves the variable out when a request has no labels. */
-			value = env("CI_MERGE_REQUEST_LABELS");
-			if (value)
-				split_labels(&pr->labels, value);
-			pr->labels_known = true;
-		}
-		break;
-
-	case GJS_PROVIDER_BITBUCKET:
-		pr->ci = "Bitbucket Pipelines";
-		set_default(&pr->repo, env("BITBUCKET_REPO_FULL_NAME"));
-		set_default(&pr->number, env("BITBUCKET_PR_ID"));
-		set_default(&pr->base, env("BITBUCKET_PR_DESTINATION_COMMIT"));
-		set_default(&pr->head, env("BITBUCKET_COMMIT"));
-		break;
-
-	case GJS_PROVIDER_BITBUCKET_SERVER:
-	case GJS_PROVIDER_NONE:
-		break;
-	}
-
-defaults:
-	switch (pr->kind) {
-	case GJS_PROVIDER_GITHUB:
-		set_default(&pr->api_url, "https://api.github.com");
-		break;
-	case GJS_PROVIDER_GITLAB:
-		set_default(&pr->api_url, "https://gitlab.com/api/v4");
-		break;
-	case GJS_PROVIDER_BITBUCKET:
-		set_default(&pr->api_url, "https://api.bitbucket.org/2.0");
-		break;
-	case GJS_PROVIDER_BITBUCKET_SERVER:
-	case GJS_PROVIDER_NONE:
-		break;
-	}
-	if (pr->api_url)
-		normalize_api_url(pr);
-	if (pr->web_url)
-		strip_trailing_slashes(pr->web_url);
-	return error;
 }
 
 /* Reports whether `s` is a non-empty run of ASCII digits. */
@@ -784,14 +537,11 @@ int gjs_provider_new(gjs_provider **out, const gjs_pull_request *pr, gjs_http *h
 
 void gjs_provider_free(gjs_provider *provider)
 {
+	if (!provider)
+		return;
+	free(provider->identity);
+	free(provider->identity_text);
 	free(provider);
-}
-
-int gjs_provider_find_comments(gjs_provider *provider, gjs_comment **out, size_t *count)
-{
-	*out = NULL;
-	*count = 0;
-	return provider->ops->find_comments(provider, out, count);
 }
 
 int gjs_provider_create_comment(gjs_provider *provider, const char *body, char **id)
@@ -825,248 +575,3 @@ int gjs_provider_fetch_labels(gjs_provider *provider, gjs_strvec *labels)
 		return 0;
 	return provider->ops->fetch_labels(provider, labels);
 }
-
-void gjs_comments_free(gjs_comment *comments, size_t count)
-{
-	for (size_t i = 0; i < count; i++)
-		free(comments[i].id);
-	free(comments);
-}
-
-/* Orders numeric ids by value, others after them by text. */
-static int compare_ids(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-
-	if (la != lb && all_digits(a) && all_digits(b))
-		return la < lb ? -1 : 1;
-	return strcmp(a, b);
-}
-
-void gjs_comments_add(gjs_comment **list, size_t *count, const char *id, long version)
-{
-	size_t at = *count;
-
-	for (size_t i = 0; i < *count; i++) {
-		int order = compare_ids(id, (*list)[i].id);
-
-		if (order == 0) {
-			/* Listed twice (Bitbucket activities): the higher version is current. */
-			if (version > (*list)[i].version)
-				(*list)[i].version = version;
-			return;
-		}
-		if (order < 0 && at == *count)
-			at = i;
-	}
-	*list = gjs_xrealloc(*list, (*count + 1) * sizeof(**list));
-	memmove(*list + at + 1, *list + at, (*count - at) * sizeof(**list));
-	(*list)[at].id = gjs_xstrdup(id);
-	(*list)[at].version = version;
-	(*count)++;
-}
-
-/* Extracts the server's own words from an error body, for the message. */
-static char *server_message(const gjs_http_response *resp)
-{
-	cJSON *json = cJSON_ParseWithLength(gjs_buf_cstr(&resp->body), resp->body.len);
-	const cJSON *item, *first;
-	const char *text = NULL;
-	char *message, *safe;
-
-	if (json) {
-		item = cJSON_GetObjectItemCaseSensitive(json, "message");
-		if (cJSON_IsString(item))
-			text = item->valuestring;
-		item = cJSON_GetObjectItemCaseSensitive(json, "error");
-		if (!text && cJSON_IsString(item))
-			text = item->valuestring;
-		if (!text && cJSON_IsObject(item))
-			text = json_string(item, "message");
-		item = cJSON_GetObjectItemCaseSensitive(json, "errors");
-		first = cJSON_IsArray(item) ? cJSON_GetArrayItem(item, 0) : NULL;
-		if (!text && cJSON_IsObject(first))
-			text = json_string(first, "message");
-	}
-	if (!text && !json && resp->body.len)
-		text = gjs_buf_cstr(&resp->body);
-	message = text ? gjs_xstrndup(text, strnlen(text, 300)) : NULL;
-	cJSON_Delete(json);
-	if (!message)
-		return NULL;
-	safe = gjs_sanitize(message);
-	free(message);
-	return safe;
-}
-
-static const char *permission_hint(gjs_provider_kind kind)
-{
-	switch (kind) {
-	case GJS_PROVIDER_GITHUB:
-		return "a workflow token needs 'permissions: pull-requests: write' and "
-			"'statuses: write'; a personal access token needs the repo scope or the "
-			"pull requests and commit statuses write permissions";
-	case GJS_PROVIDER_GITLAB:
-		return "the token needs the 'api' scope and at least the Developer role in the "
-			"project";
-	case GJS_PROVIDER_BITBUCKET:
-		return "the credentials need the pullrequest:write and repository:write scopes";
-	case GJS_PROVIDER_BITBUCKET_SERVER:
-		return "the HTTP access token needs repository write permission";
-	case GJS_PROVIDER_NONE:
-		break;
-	}
-	return "check the token's permissions";
-}
-
-int gjs_provider_call(gjs_provider *p, gjs_http_response *resp, const char *method,
-	const char *url, const char *body, const char *action, long ok_status)
-{
-	const char *title = gjs_provider_title(p->pr->kind);
-	char *said = NULL;
-	gjs_buf detail = GJS_BUF_INIT;
-	int error;
-
-	error = gjs_http_request(p->http, resp, method, url, body);
-	if (error < 0) {
-		gjs_buf_printf(&detail, "%s", gjs_error_last());
-		gjs_error_set("could not %s: %s", action, gjs_buf_cstr(&detail));
-		goto done;
-	}
-	if ((resp->status >= 200 && resp->status < 300) || (ok_status && resp->status == ok_status))
-		goto done;
-
-	said = server_message(resp);
-	gjs_buf_printf(&detail, "%s answered %ld%s%s%s", title, resp->status,
-		said ? " (" : "", said ? said : "", said ? ")" : "");
-
-	if (resp->status == 401) {
-		gjs_buf_printf(&detail, ": %s was rejected; it is invalid, expired or revoked, "
-			"or it was created for another server", p->token_source);
-	} else if (resp->status == 403 && !gjs_http_header(resp, "Retry-After")) {
-		gjs_buf_printf(&detail, ": %s lacks a permission; %s", p->token_source,
-			permission_hint(p->pr->kind));
-	} else if (resp->status == 404) {
-		gjs_buf_printf(&detail, ": check the repository '%s' and request %s, and that %s "
-			"can read the repository (private repositories answer 404 to tokens that "
-			"cannot see them)", p->pr->repo, p->pr->number, p->token_source);
-	} else if (resp->status == 429 || resp->status >= 500 || resp->status == 403) {
-		gjs_buf_printf(&detail, " after %u attempts; try again later", resp->attempts);
-	}
-	gjs_error_set("could not %s: %s", action, gjs_buf_cstr(&detail));
-	error = resp->status == 401 || resp->status == 403 || resp->status == 404 ?
-		GJS_EINVALID : GJS_ENETWORK;
-
-done:
-	free(said);
-	gjs_buf_free(&detail);
-	return error;
-}
-
-/* Returns the length of "scheme://host[:port]" at the start of `url`. */
-static size_t origin_length(const char *url)
-{
-	const char *host = strstr(url, "://");
-
-	if (!host)
-		return 0;
-	host += 3;
-	return (size_t)(host - url) + strcspn(host, "/?#");
-}
-
-int gjs_provider_check_next(gjs_provider *p, const char *url)
-{
-	size_t len = origin_length(p->pr->api_url);
-
-	if (len && origin_length(url) == len && !strncasecmp(url, p->pr->api_url, len))
-		return 0;
-	gjs_error_set("%s sent a next-page link to another server ('%s'); not following it",
-		gjs_provider_title(p->pr->kind), url);
-	return GJS_EINVALID;
-}
-
-/* Builds the URL of GitLab's X-Next-Page (empty on the last page): the
- * current URL with its page parameter replaced. */
-static char *next_page_url(const char *url, const char *next_page)
-{
-	gjs_buf out = GJS_BUF_INIT;
-	const char *query = strchr(url, '?');
-	const char *p;
-
-	if (!next_page || !*next_page || strspn(next_page, "0123456789") != strlen(next_page))
-		return NULL;
-	if (!query) {
-		gjs_buf_printf(&out, "%s?page=%s", url, next_page);
-		return gjs_buf_detach(&out);
-	}
-	gjs_buf_put(&out, url, (size_t)(query - url));
-	gjs_buf_putc(&out, '?');
-	p = query + 1;
-	while (*p) {
-		size_t len = strcspn(p, "&");
-
-		if (strncmp(p, "page=", 5)) {
-			gjs_buf_put(&out, p, len);
-			gjs_buf_putc(&out, '&');
-		}
-		p += len;
-		if (*p == '&')
-			p++;
-	}
-	gjs_buf_printf(&out, "page=%s", next_page);
-	return gjs_buf_detach(&out);
-}
-
-int gjs_provider_read_pages(gjs_provider *p, const char *first_url, const char *action,
-	gjs_provider_each_fn each, void *data)
-{
-	gjs_http_response resp = GJS_HTTP_RESPONSE_INIT;
-	char *url = gjs_xstrdup(first_url);
-	cJSON *page = NULL;
-	const cJSON *item;
-	int error = 0;
-
-	for (unsigned pages = 0; url; pages++) {
-		char *next;
-
-		if (pages >= GJS_PROVIDER_MAX_PAGES) {
-			gjs_error_set("could not %s: more than %u pages", action,
-				GJS_PROVIDER_MAX_PAGES);
-			error = GJS_EINVALID;
-			goto done;
-		}
-		error = gjs_provider_call(p, &resp, "GET", url, NULL, action, 0);
-		if (error < 0)
-			goto done;
-
-		page = cJSON_ParseWithLength(gjs_buf_cstr(&resp.body), resp.body.len);
-		if (!cJSON_IsArray(page)) {
-			gjs_error_set("could not %s: %s answered with something other than a "
-				"JSON array", action, gjs_provider_title(p->pr->kind));
-			error = GJS_EINVALID;
-			goto done;
-		}
-		cJSON_ArrayForEach(item, page)
-			each(p, item, data);
-		cJSON_Delete(page);
-		page = NULL;
-
-		next = gjs_http_next_link(&resp);
-		if (!next)
-			next = next_page_url(url, gjs_http_header(&resp, "X-Next-Page"));
-		free(url);
-		url = next;
-		if (url) {
-			error = gjs_provider_check_next(p, url);
-			if (error < 0)
-				goto done;
-		}
-	}
-
-done:
-	cJSON_Delete(page);
-	free(url);
-	gjs_http_response_clear(&resp);
-	return error;
-}
-

@@ -16,11 +16,6 @@
  * still pages correctly, because the next-page fields drive the loop. */
 #define PAGE_SIZE 100
 
-struct comment_list {
-	gjs_comment *items;
-	size_t count;
-};
-
 static char *print_json(cJSON *object)
 {
 	char *text = cJSON_PrintUnformatted(object);
@@ -31,16 +26,11 @@ static char *print_json(cJSON *object)
 	return text;
 }
 
-static cJSON *parse_object(const gjs_http_response *resp, const char *action)
+static const char *json_string(const cJSON *object, const char *name)
 {
-	cJSON *json = cJSON_ParseWithLength(gjs_buf_cstr(&resp->body), resp->body.len);
+	const cJSON *item = cJSON_GetObjectItemCaseSensitive(object, name);
 
-	if (!cJSON_IsObject(json)) {
-		cJSON_Delete(json);
-		gjs_error_set("could not %s: the answer is not a JSON object", action);
-		return NULL;
-	}
-	return json;
+	return cJSON_IsString(item) ? item->valuestring : NULL;
 }
 
 /* Bitbucket Cloud */
@@ -60,77 +50,58 @@ static char *cloud_comment_json(const char *body)
 	return print_json(object);
 }
 
-static int cloud_find_comments(gjs_provider *p, gjs_comment **out, size_t *count)
+/* An app password can read its user; access tokens are refused, so their
+ * bot account stays unknown unless --bot-user names it. */
+static int cloud_fetch_identity(gjs_provider *p, char **name)
 {
-	static const char action[] = "list the comments of the pull request";
-	gjs_http_response resp = GJS_HTTP_RESPONSE_INIT;
-	struct comment_list list = { NULL, 0 };
-	gjs_buf first = GJS_BUF_INIT;
-	cJSON *page = NULL;
-	char *url;
-	int error = 0;
+	gjs_buf url = GJS_BUF_INIT;
+	cJSON *account = NULL;
+	const char *uuid;
+	int error;
 
-	cloud_request_url(&first, p);
-	gjs_buf_printf(&first, "/comments?pagelen=%d", PAGE_SIZE);
-	url = gjs_buf_detach(&first);
-
-	for (unsigned pages = 0; url; pages++) {
-		const cJSON *values, *item, *next;
-
-		if (pages >= GJS_PROVIDER_MAX_PAGES) {
-			gjs_error_set("could not %s: more than %u pages", action,
-				GJS_PROVIDER_MAX_PAGES);
-			error = GJS_EINVALID;
-			goto done;
-		}
-		error = gjs_provider_call(p, &resp, "GET", url, NULL, action, 0);
-		if (error < 0)
-			goto done;
-		page = parse_object(&resp, action);
-		if (!page) {
-			error = GJS_EINVALID;
-			goto done;
-		}
-
-		values = cJSON_GetObjectItemCaseSensitive(page, "values");
-		cJSON_ArrayForEach(item, values) {
-			const cJSON *content = cJSON_GetObjectItemCaseSensitive(item, "content");
-			const cJSON *raw = cJSON_GetObjectItemCaseSensitive(content, "raw");
-			char *id;
-
-			if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(item, "deleted")))
-				continue;
-			if (!cJSON_IsString(raw) || !gjs_provider_has_marker(p->pr->kind, raw->valuestring))
-				continue;
-			id = gjs_json_id(cJSON_GetObjectItemCaseSensitive(item, "id"));
-			if (id)
-				gjs_comments_add(&list.items, &list.count, id, 0);
-			free(id);
-		}
-
-		next = cJSON_GetObjectItemCaseSensitive(page, "next");
-		free(url);
-		url = cJSON_IsString(next) ? gjs_xstrdup(next->valuestring) : NULL;
-		cJSON_Delete(page);
-		page = NULL;
-		if (url) {
-			error = gjs_provider_check_next(p, url);
-			if (error < 0)
-				goto done;
-		}
-	}
-
-done:
-	cJSON_Delete(page);
-	free(url);
-	gjs_http_response_clear(&resp);
-	if (error < 0) {
-		gjs_comments_free(list.items, list.count);
+	gjs_buf_printf(&url, "%s/user", p->pr->api_url);
+	error = gjs_provider_get_account(p, url.ptr, (void **)&account);
+	gjs_buf_free(&url);
+	if (error < 0)
 		return error;
-	}
-	*out = list.items;
-	*count = list.count;
+	uuid = json_string(account, "uuid");
+	if (uuid)
+		*name = gjs_xstrdup(uuid);
+	cJSON_Delete(account);
 	return 0;
+}
+
+static void collect_cloud_comment(gjs_provider *p, const void *json, void *data)
+{
+	const cJSON *item = json;
+	const cJSON *content = cJSON_GetObjectItemCaseSensitive(item, "content");
+	const cJSON *raw = cJSON_GetObjectItemCaseSensitive(content, "raw");
+	const cJSON *user = cJSON_GetObjectItemCaseSensitive(item, "user");
+	const char *type = json_string(user, "type");
+	const char *keys[3] = { json_string(user, "uuid"), json_string(user, "account_id"),
+		json_string(user, "nickname") };
+
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(item, "deleted")))
+		return;
+	if (!cJSON_IsString(raw) || !gjs_provider_has_marker(p->pr->kind, raw->valuestring))
+		return;
+	/* NOTE: the bot users of access tokens are assumed to have the type
+	 * "app_user"; people have "user". */
+	gjs_provider_consider(p, data, cJSON_GetObjectItemCaseSensitive(item, "id"), 0, keys,
+		type && !strcmp(type, "app_user"));
+}
+
+static int cloud_find_comments(gjs_provider *p, gjs_comment_list *list)
+{
+	gjs_buf url = GJS_BUF_INIT;
+	int error;
+
+	cloud_request_url(&url, p);
+	gjs_buf_printf(&url, "/comments?pagelen=%d", PAGE_SIZE);
+	error = gjs_provider_read_pages(p, url.ptr, GJS_PAGES_VALUES_NEXT,
+		"list the comments of the pull request", collect_cloud_comment, list);
+	gjs_buf_free(&url);
+	return error;
 }
 
 static int cloud_create_comment(gjs_provider *p, const char *body, char **id)
@@ -220,6 +191,7 @@ static int cloud_set_status(gjs_provider *p, const gjs_commit_status *status)
 }
 
 const gjs_provider_ops gjs_bitbucket_ops = {
+	cloud_fetch_identity,
 	cloud_find_comments,
 	cloud_create_comment,
 	cloud_update_comment,
@@ -238,107 +210,103 @@ static void server_request_url(gjs_buf *url, const gjs_provider *p)
 		p->pr->api_url, (int)(slash - p->pr->repo), p->pr->repo, slash + 1, p->pr->number);
 }
 
+/* Reads a whole number that fits a long; anything else gives `fallback`,
+ * because converting an out-of-range double is undefined behaviour. */
 static long json_long(const cJSON *object, const char *name, long fallback)
 {
 	const cJSON *item = cJSON_GetObjectItemCaseSensitive(object, name);
+	double value;
 
-	return cJSON_IsNumber(item) ? (long)item->valuedouble : fallback;
+	if (!cJSON_IsNumber(item))
+		return fallback;
+	value = item->valuedouble;
+	if (!(value >= -2147483648.0 && value <= 2147483647.0) || value != (double)(long)value)
+		return fallback;
+	return (long)value;
 }
 
 /*
- * Activities list the request's events, newest first. A comment shows up
- * once per event that touched it; a DELETED event means it is gone.
+ * Bitbucket Data Center has no REST call that names the token's user, but
+ * it sends the user name in the X-AUSERNAME header of every authenticated
+ * answer. Project and repository tokens act as a service user.
  */
-static int server_find_comments(gjs_provider *p, gjs_comment **out, size_t *count)
+static int server_fetch_identity(gjs_provider *p, char **name)
 {
-	static const char action[] = "list the activities of the pull request";
 	gjs_http_response resp = GJS_HTTP_RESPONSE_INIT;
-	struct comment_list list = { NULL, 0 };
-	gjs_strvec deleted = GJS_STRVEC_INIT;
 	gjs_buf url = GJS_BUF_INIT;
-	cJSON *page = NULL;
-	long start = 0;
-	int error = 0;
+	const char *user;
+	int error;
 
-	for (unsigned pages = 0;; pages++) {
-		const cJSON *values, *item;
+	server_request_url(&url, p);
+	error = gjs_provider_call(p, &resp, "GET", url.ptr, NULL, "read the pull request", 0);
+	user = error < 0 ? NULL : gjs_http_header(&resp, "X-AUSERNAME");
+	if (user && *user)
+		*name = gjs_xstrdup(user);
+	gjs_buf_free(&url);
+	gjs_http_response_clear(&resp);
+	return error;
+}
 
-		if (pages >= GJS_PROVIDER_MAX_PAGES) {
-			gjs_error_set("could not %s: more than %u pages", action,
-				GJS_PROVIDER_MAX_PAGES);
-			error = GJS_EINVALID;
-			goto done;
-		}
-		gjs_buf_clear(&url);
-		server_request_url(&url, p);
-		gjs_buf_printf(&url, "/activities?start=%ld&limit=%d", start, PAGE_SIZE);
-		error = gjs_provider_call(p, &resp, "GET", url.ptr, NULL, action, 0);
-		if (error < 0)
-			goto done;
-		page = parse_object(&resp, action);
-		if (!page) {
-			error = GJS_EINVALID;
-			goto done;
-		}
+struct activities {
+	gjs_comment_list *list;
+	gjs_strvec deleted;
+};
 
-		values = cJSON_GetObjectItemCaseSensitive(page, "values");
-		cJSON_ArrayForEach(item, values) {
-			const cJSON *what = cJSON_GetObjectItemCaseSensitive(item, "action");
-			const cJSON *change = cJSON_GetObjectItemCaseSensitive(item, "commentAction");
-			const cJSON *comment = cJSON_GetObjectItemCaseSensitive(item, "comment");
-			const cJSON *text = cJSON_GetObjectItemCaseSensitive(comment, "text");
-			char *id;
+/* Activities list the request's events, newest first. A comment shows up
+ * once per event that touched it; a DELETED event means it is gone. */
+static void collect_activity(gjs_provider *p, const void *json, void *data)
+{
+	const cJSON *item = json;
+	struct activities *seen = data;
+	const cJSON *what = cJSON_GetObjectItemCaseSensitive(item, "action");
+	const cJSON *change = cJSON_GetObjectItemCaseSensitive(item, "commentAction");
+	const cJSON *comment = cJSON_GetObjectItemCaseSensitive(item, "comment");
+	const cJSON *text = cJSON_GetObjectItemCaseSensitive(comment, "text");
+	const cJSON *author = cJSON_GetObjectItemCaseSensitive(comment, "author");
+	const char *type = json_string(author, "type");
+	const char *keys[3] = { json_string(author, "name"), json_string(author, "slug"), NULL };
+	char *id;
 
-			if (!cJSON_IsString(what) || strcmp(what->valuestring, "COMMENTED"))
-				continue;
-			id = gjs_json_id(cJSON_GetObjectItemCaseSensitive(comment, "id"));
-			if (!id)
-				continue;
-			if (cJSON_IsString(change) && !strcmp(change->valuestring, "DELETED"))
-				gjs_strvec_push(&deleted, id);
-			else if (cJSON_IsString(text) &&
-				 gjs_provider_has_marker(p->pr->kind, text->valuestring))
-				gjs_comments_add(&list.items, &list.count, id,
-					json_long(comment, "version", 0));
-			free(id);
-		}
-
-		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(page, "isLastPage")) ||
-		    !cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(page, "nextPageStart")))
-			break;
-		if (json_long(page, "nextPageStart", 0) <= start) {
-			gjs_error_set("could not %s: nextPageStart does not advance", action);
-			error = GJS_EINVALID;
-			goto done;
-		}
-		start = json_long(page, "nextPageStart", 0);
-		cJSON_Delete(page);
-		page = NULL;
+	if (!cJSON_IsString(what) || strcmp(what->valuestring, "COMMENTED"))
+		return;
+	if (cJSON_IsString(change) && !strcmp(change->valuestring, "DELETED")) {
+		id = gjs_json_id(cJSON_GetObjectItemCaseSensitive(comment, "id"));
+		if (id)
+			gjs_strvec_push(&seen->deleted, id);
+		free(id);
+		return;
 	}
+	if (!cJSON_IsString(text) || !gjs_provider_has_marker(p->pr->kind, text->valuestring))
+		return;
+	gjs_provider_consider(p, seen->list, cJSON_GetObjectItemCaseSensitive(comment, "id"),
+		json_long(comment, "version", 0), keys, type && !strcmp(type, "SERVICE"));
+}
+
+static int server_find_comments(gjs_provider *p, gjs_comment_list *list)
+{
+	struct activities seen = { list, GJS_STRVEC_INIT };
+	gjs_buf url = GJS_BUF_INIT;
+	int error;
+
+	server_request_url(&url, p);
+	gjs_buf_printf(&url, "/activities?limit=%d&start=0", PAGE_SIZE);
+	error = gjs_provider_read_pages(p, url.ptr, GJS_PAGES_VALUES_START,
+		"list the activities of the pull request", collect_activity, &seen);
 
 	/* Drop comments that a later activity deleted. */
-	for (size_t i = 0; i < list.count;) {
-		if (!gjs_strvec_contains(&deleted, list.items[i].id)) {
+	for (size_t i = 0; !error && i < list->count;) {
+		if (!gjs_strvec_contains(&seen.deleted, list->items[i].id)) {
 			i++;
 			continue;
 		}
-		free(list.items[i].id);
-		memmove(list.items + i, list.items + i + 1, (list.count - i - 1) * sizeof(*list.items));
-		list.count--;
+		free(list->items[i].id);
+		memmove(list->items + i, list->items + i + 1,
+			(list->count - i - 1) * sizeof(*list->items));
+		list->count--;
 	}
-
-done:
-	cJSON_Delete(page);
+	gjs_strvec_clear(&seen.deleted);
 	gjs_buf_free(&url);
-	gjs_strvec_clear(&deleted);
-	gjs_http_response_clear(&resp);
-	if (error < 0) {
-		gjs_comments_free(list.items, list.count);
-		return error;
-	}
-	*out = list.items;
-	*count = list.count;
-	return 0;
+	return error;
 }
 
 static int server_create_comment(gjs_provider *p, const char *body, char **id)
@@ -383,7 +351,7 @@ static int server_comment_version(gjs_provider *p, const char *id, long *version
 	error = gjs_provider_call(p, &resp, "GET", url.ptr, NULL, action, 0);
 	if (error < 0)
 		goto done;
-	comment = parse_object(&resp, action);
+	comment = gjs_provider_parse_object(p, &resp, url.ptr, action);
 	if (!comment || json_long(comment, "version", -1) < 0) {
 		if (comment)
 			gjs_error_set("could not %s: the answer has no version", action);
@@ -430,6 +398,9 @@ static int server_update_comment(gjs_provider *p, const gjs_comment *comment, co
 		if (error < 0)
 			break;
 	}
+	if (error < 0 && resp.status == 409)
+		gjs_error_set("could not %s: the comment changed twice while the bot updated it; "
+			"run the job again", action);
 
 	cJSON_free(json);
 	gjs_buf_free(&url);
@@ -468,6 +439,7 @@ static int server_set_status(gjs_provider *p, const gjs_commit_status *status)
 }
 
 const gjs_provider_ops gjs_bitbucket_server_ops = {
+	server_fetch_identity,
 	server_find_comments,
 	server_create_comment,
 	server_update_comment,

@@ -23,44 +23,65 @@ static char *json_body(const char *key, const char *value)
 	return text;
 }
 
-struct comment_list {
-	gjs_comment *items;
-	size_t count;
-};
+static const char *json_string(const cJSON *object, const char *name)
+{
+	const cJSON *item = cJSON_GetObjectItemCaseSensitive(object, name);
+
+	return cJSON_IsString(item) ? item->valuestring : NULL;
+}
+
+/*
+ * A personal access token can read its own user; the workflow's
+ * GITHUB_TOKEN and other GitHub App installation tokens get 403. In a
+ * workflow such a token posts as github-actions[bot]; another App's token
+ * needs --bot-user=NAME[bot].
+ */
+static int github_fetch_identity(gjs_provider *p, char **name)
+{
+	gjs_buf url = GJS_BUF_INIT;
+	cJSON *account = NULL;
+	const char *login, *actions = getenv("GITHUB_ACTIONS");
+	int error;
+
+	gjs_buf_printf(&url, "%s/user", p->pr->api_url);
+	error = gjs_provider_get_account(p, url.ptr, (void **)&account);
+	gjs_buf_free(&url);
+	if (error < 0)
+		return error;
+	login = json_string(account, "login");
+	if (login)
+		*name = gjs_xstrdup(login);
+	else if (!account && actions && !strcmp(actions, "true"))
+		*name = gjs_xstrdup("github-actions[bot]");
+	cJSON_Delete(account);
+	return 0;
+}
 
 static void collect_comment(gjs_provider *p, const void *json, void *data)
 {
 	const cJSON *item = json;
-	struct comment_list *list = data;
 	const cJSON *body = cJSON_GetObjectItemCaseSensitive(item, "body");
-	char *id;
+	const cJSON *user = cJSON_GetObjectItemCaseSensitive(item, "user");
+	const char *type = json_string(user, "type");
+	const char *keys[3] = { json_string(user, "login"), NULL, NULL };
 
 	if (!cJSON_IsString(body) || !gjs_provider_has_marker(p->pr->kind, body->valuestring))
 		return;
-	id = gjs_json_id(cJSON_GetObjectItemCaseSensitive(item, "id"));
-	if (id)
-		gjs_comments_add(&list->items, &list->count, id, 0);
-	free(id);
+	gjs_provider_consider(p, data, cJSON_GetObjectItemCaseSensitive(item, "id"), 0, keys,
+		type && !strcmp(type, "Bot"));
 }
 
-static int github_find_comments(gjs_provider *p, gjs_comment **out, size_t *count)
+static int github_find_comments(gjs_provider *p, gjs_comment_list *list)
 {
-	struct comment_list list = { NULL, 0 };
 	gjs_buf url = GJS_BUF_INIT;
 	int error;
 
 	gjs_buf_printf(&url, "%s/repos/%s/issues/%s/comments?per_page=100", p->pr->api_url,
 		p->pr->repo, p->pr->number);
-	error = gjs_provider_read_pages(p, url.ptr, "list the comments of the pull request", collect_comment,
-		&list);
+	error = gjs_provider_read_pages(p, url.ptr, GJS_PAGES_ARRAY,
+		"list the comments of the pull request", collect_comment, list);
 	gjs_buf_free(&url);
-	if (error < 0) {
-		gjs_comments_free(list.items, list.count);
-		return error;
-	}
-	*out = list.items;
-	*count = list.count;
-	return 0;
+	return error;
 }
 
 static int github_create_comment(gjs_provider *p, const char *body, char **id)
@@ -162,13 +183,14 @@ static int github_fetch_labels(gjs_provider *p, gjs_strvec *labels)
 
 	gjs_buf_printf(&url, "%s/repos/%s/issues/%s/labels?per_page=100", p->pr->api_url,
 		p->pr->repo, p->pr->number);
-	error = gjs_provider_read_pages(p, url.ptr, "read the labels of the pull request", collect_label,
-		labels);
+	error = gjs_provider_read_pages(p, url.ptr, GJS_PAGES_ARRAY,
+		"read the labels of the pull request", collect_label, labels);
 	gjs_buf_free(&url);
 	return error;
 }
 
 const gjs_provider_ops gjs_github_ops = {
+	github_fetch_identity,
 	github_find_comments,
 	github_create_comment,
 	github_update_comment,

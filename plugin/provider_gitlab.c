@@ -32,47 +32,73 @@ static char *json_body(const char *key, const char *value)
 	return text;
 }
 
-struct comment_list {
-	gjs_comment *items;
-	size_t count;
-};
+static const char *json_string(const cJSON *object, const char *name)
+{
+	const cJSON *item = cJSON_GetObjectItemCaseSensitive(object, name);
+
+	return cJSON_IsString(item) ? item->valuestring : NULL;
+}
+
+/* Every GitLab token, project and group access tokens included, can read
+ * its user with the 'api' scope. */
+static int gitlab_fetch_identity(gjs_provider *p, char **name)
+{
+	gjs_buf url = GJS_BUF_INIT;
+	cJSON *account = NULL;
+	const char *username;
+	int error;
+
+	gjs_buf_printf(&url, "%s/user", p->pr->api_url);
+	error = gjs_provider_get_account(p, url.ptr, (void **)&account);
+	gjs_buf_free(&url);
+	if (error < 0)
+		return error;
+	username = json_string(account, "username");
+	if (username)
+		*name = gjs_xstrdup(username);
+	cJSON_Delete(account);
+	return 0;
+}
+
+/* Project and group access tokens act as users named
+ * project_ID_bot_HASH or group_ID_bot_HASH. */
+static bool gitlab_bot_like(const cJSON *author)
+{
+	const char *username = json_string(author, "username");
+
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(author, "bot")))
+		return true;
+	return username && (!strncmp(username, "project_", 8) || !strncmp(username, "group_", 6)) &&
+		strstr(username, "_bot");
+}
 
 static void collect_note(gjs_provider *p, const void *json, void *data)
 {
 	const cJSON *item = json;
-	struct comment_list *list = data;
 	const cJSON *body = cJSON_GetObjectItemCaseSensitive(item, "body");
-	char *id;
+	const cJSON *author = cJSON_GetObjectItemCaseSensitive(item, "author");
+	const char *keys[3] = { json_string(author, "username"), NULL, NULL };
 
 	/* System notes ("added 1 commit") are GitLab's, never ours. */
 	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(item, "system")))
 		return;
 	if (!cJSON_IsString(body) || !gjs_provider_has_marker(p->pr->kind, body->valuestring))
 		return;
-	id = gjs_json_id(cJSON_GetObjectItemCaseSensitive(item, "id"));
-	if (id)
-		gjs_comments_add(&list->items, &list->count, id, 0);
-	free(id);
+	gjs_provider_consider(p, data, cJSON_GetObjectItemCaseSensitive(item, "id"), 0, keys,
+		gitlab_bot_like(author));
 }
 
-static int gitlab_find_comments(gjs_provider *p, gjs_comment **out, size_t *count)
+static int gitlab_find_comments(gjs_provider *p, gjs_comment_list *list)
 {
-	struct comment_list list = { NULL, 0 };
 	gjs_buf url = GJS_BUF_INIT;
 	int error;
 
 	request_url(&url, p);
 	gjs_buf_puts(&url, "/notes?per_page=100&sort=asc&order_by=created_at");
-	error = gjs_provider_read_pages(p, url.ptr, "list the notes of the merge request",
-		collect_note, &list);
+	error = gjs_provider_read_pages(p, url.ptr, GJS_PAGES_ARRAY,
+		"list the notes of the merge request", collect_note, list);
 	gjs_buf_free(&url);
-	if (error < 0) {
-		gjs_comments_free(list.items, list.count);
-		return error;
-	}
-	*out = list.items;
-	*count = list.count;
-	return 0;
+	return error;
 }
 
 static int gitlab_create_comment(gjs_provider *p, const char *body, char **id)
@@ -160,8 +186,13 @@ static int gitlab_set_status(gjs_provider *p, const gjs_commit_status *status)
 		if (strstr(gjs_buf_cstr(&resp.body), "Cannot transition status")) {
 			error = 0;
 		} else {
+			char *said = gjs_http_redact(p->http, gjs_buf_cstr(&resp.body));
+			char *safe = gjs_sanitize(said);
+
 			gjs_error_set("could not set the commit status: GitLab answered 400 (%.200s)",
-				gjs_buf_cstr(&resp.body));
+				safe);
+			free(safe);
+			free(said);
 			error = GJS_EINVALID;
 		}
 	}
@@ -208,6 +239,7 @@ done:
 }
 
 const gjs_provider_ops gjs_gitlab_ops = {
+	gitlab_fetch_identity,
 	gitlab_find_comments,
 	gitlab_create_comment,
 	gitlab_update_comment,

@@ -150,7 +150,8 @@ has_line()
 # The usage lines that follow every usage error of `comment`.
 USAGE="usage: git jira-scopes comment [--provider=github|gitlab|bitbucket|bitbucket-server]
        [--api-url=URL] [--web-url=URL] [--repo=REPO] [--pr=NUMBER]
-       [--base=REV] [--head=REV] [--dry-run] [--no-status] [--exit-code] [-v]"
+       [--base=REV] [--head=REV] [--bot-user=NAME] [--timeout=SECONDS]
+       [--dry-run] [--no-status] [--exit-code] [-v]"
 
 @test "github: first run posts the comment and a failing status" {
 	start_server github '{"token": "'$TOKEN'"}'
@@ -160,7 +161,8 @@ USAGE="usage: git jira-scopes comment [--provider=github|gitlab|bitbucket|bitbuc
 set commit status jira-scopes on ${HEAD_SHA:0:12} to failure: 1 broad scope added without review" "$output"
 	assert_equal "" "$stderr"
 
-	assert_equal "GET /repos/octo/app/issues/7/comments?per_page=100
+	assert_equal "GET /user
+GET /repos/octo/app/issues/7/comments?per_page=100
 POST /repos/octo/app/issues/7/comments
 POST /repos/octo/app/statuses/$HEAD_SHA" "$(requests)"
 
@@ -190,7 +192,8 @@ POST /repos/octo/app/statuses/$HEAD_SHA" "$(requests)"
 	assert_status 0
 	assert_equal "updated comment 1001 on GitHub pull request octo/app#7
 set commit status jira-scopes on ${HEAD_SHA:0:12} to failure: 1 broad scope added without review" "$output"
-	assert_equal "GET /repos/octo/app/issues/7/comments?per_page=100
+	assert_equal "GET /user
+GET /repos/octo/app/issues/7/comments?per_page=100
 PATCH /repos/octo/app/issues/comments/1001
 POST /repos/octo/app/statuses/$HEAD_SHA" "$(requests)"
 	assert_equal "[1001]" "$(pick '[c["id"] for c in s["comments"]]')"
@@ -204,7 +207,8 @@ POST /repos/octo/app/statuses/$HEAD_SHA" "$(requests)"
 	run --separate-stderr github
 	assert_status 0
 	assert_equal "updated comment 1005 on GitHub pull request octo/app#7" "${lines[0]}"
-	assert_equal "GET /repos/octo/app/issues/7/comments?per_page=100
+	assert_equal "GET /user
+GET /repos/octo/app/issues/7/comments?per_page=100
 GET /repos/octo/app/issues/7/comments?page=2&per_page=2
 GET /repos/octo/app/issues/7/comments?page=3&per_page=2
 PATCH /repos/octo/app/issues/comments/1005
@@ -221,7 +225,8 @@ POST /repos/octo/app/statuses/$HEAD_SHA" "$(requests)"
 	assert_status 0
 	[ "$SECONDS" -ge 1 ]
 	assert_equal "posted comment 1001 on GitHub pull request octo/app#7" "${lines[0]}"
-	assert_equal "GET /repos/octo/app/issues/7/comments?per_page=100
+	assert_equal "GET /user
+GET /repos/octo/app/issues/7/comments?per_page=100
 GET /repos/octo/app/issues/7/comments?per_page=100
 POST /repos/octo/app/issues/7/comments
 POST /repos/octo/app/statuses/$HEAD_SHA" "$(requests)"
@@ -233,8 +238,11 @@ POST /repos/octo/app/statuses/$HEAD_SHA" "$(requests)"
 		"status": 503, "headers": {"Retry-After": "0"}, "times": 10}]}'
 	run --separate-stderr github
 	assert_status 128
-	assert_equal "fatal: could not list the comments of the pull request: GitHub answered 503 (injected failure) after 4 attempts; try again later" "$stderr"
-	assert_equal 4 "$(pick 'len(log)')"
+	# The status is still set; the exit status and the last line say what failed.
+	assert_equal "set commit status jira-scopes on ${HEAD_SHA:0:12} to failure: 1 broad scope added without review" "$output"
+	assert_equal "error: could not list the comments of the pull request: GitHub answered 503 (injected failure) after 4 attempts; try again later
+fatal: the comment was not sent; the commit status was set" "$stderr"
+	assert_equal 6 "$(pick 'len(log)')"
 }
 
 @test "github: a bad token fails clearly and never leaks" {
@@ -242,12 +250,13 @@ POST /repos/octo/app/statuses/$HEAD_SHA" "$(requests)"
 	run --separate-stderr github -v
 	assert_status 128
 	assert_equal "" "$output"
-	printf '%s\n' "$stderr" | grep -qx "fatal: could not list the comments of the pull request: GitHub answered 401 (Bad credentials): GITHUB_TOKEN was rejected; it is invalid, expired or revoked, or it was created for another server"
+	printf '%s\n' "$stderr" | grep -qx "error: could not find the account of the token: GitHub answered 401 (Bad credentials): GITHUB_TOKEN was rejected; it is invalid, expired or revoked, or it was created for another server"
+	printf '%s\n' "$stderr" | grep -qx "fatal: neither the comment nor the commit status was sent"
 	refute_text "$output$stderr" "$TOKEN"
 	# The server saw the token in the Authorization header, and nowhere else.
 	assert_equal "Bearer $TOKEN" "$(pick 'log[0]["headers"]["Authorization"]')"
 	assert_equal "False" "$(pick 'str(any("'$TOKEN'" in json.dumps([r["path"], r["query"], r["body"], {k: v for k, v in r["headers"].items() if k != "Authorization"}]) for r in log))')"
-	assert_equal 1 "$(pick 'len(log)')"
+	assert_equal 2 "$(pick 'len(log)')"
 }
 
 @test "github: the token is kept off the command line" {
@@ -265,11 +274,14 @@ POST /repos/octo/app/statuses/$HEAD_SHA" "$(requests)"
 		"status": 403, "times": 1, "body": {"message": "Resource not accessible by integration"}}]}'
 	run --separate-stderr github
 	assert_status 128
-	assert_equal "fatal: could not set the commit status: GitHub answered 403 (Resource not accessible by integration): GITHUB_TOKEN lacks a permission; a workflow token needs 'permissions: pull-requests: write' and 'statuses: write'; a personal access token needs the repo scope or the pull requests and commit statuses write permissions" "$stderr"
+	assert_equal "posted comment 1001 on GitHub pull request octo/app#7" "$output"
+	assert_equal "error: could not set the commit status: GitHub answered 403 (Resource not accessible by integration): GITHUB_TOKEN lacks a permission; a workflow token needs 'permissions: pull-requests: write' and 'statuses: write'; a personal access token needs the repo scope or the pull requests and commit statuses write permissions
+fatal: the comment was sent; the commit status was not set" "$stderr"
 
-	run --separate-stderr github --repo=octo/other
+	run --separate-stderr github --repo=octo/other --no-status
 	assert_status 128
-	assert_equal "fatal: could not list the comments of the pull request: GitHub answered 404 (Not Found): check the repository 'octo/other' and request 7, and that GITHUB_TOKEN can read the repository (private repositories answer 404 to tokens that cannot see them)" "$stderr"
+	assert_equal "error: could not list the comments of the pull request: GitHub answered 404 (Not Found): check the repository 'octo/other' and request 7, and that GITHUB_TOKEN can read the repository (private repositories answer 404 to tokens that cannot see them)
+fatal: the comment was not sent; the commit status was not requested (--no-status)" "$stderr"
 }
 
 @test "github: a reviewed commit turns the failing status to success" {
@@ -310,7 +322,8 @@ set commit status jira-scopes on ${reviewed:0:12} to success: broad scopes added
 	assert_equal "posted comment 1001 on GitHub pull request octo/app#7
 set commit status jira-scopes on ${HEAD_SHA:0:12} to success: broad scopes added with review" "$output"
 	# GitHub Enterprise Server: the API under /api/v3, links to the web host.
-	assert_equal "GET /api/v3/repos/octo/app/issues/7/comments?per_page=100
+	assert_equal "GET /api/v3/user
+GET /api/v3/repos/octo/app/issues/7/comments?per_page=100
 POST /api/v3/repos/octo/app/issues/7/comments
 POST /api/v3/repos/octo/app/statuses/$HEAD_SHA" "$(requests)"
 	has_line "$(plain_comment 0)" '^\| manage:jira-configuration \| \*\*yes\*\* \| [0-9]+ \| reviewed by the approval label scopes-approved \|$'
@@ -324,6 +337,7 @@ POST /api/v3/repos/octo/app/statuses/$HEAD_SHA" "$(requests)"
 	run --separate-stderr github
 	assert_status 0
 	assert_equal "GET /repos/octo/app/issues/7/labels?per_page=100
+GET /user
 GET /repos/octo/app/issues/7/comments?per_page=100
 POST /repos/octo/app/issues/7/comments
 POST /repos/octo/app/statuses/$HEAD_SHA" "$(requests)"
@@ -390,11 +404,12 @@ deleted duplicate comment 1002" "$output"
 	head=$(git rev-parse HEAD)
 	assert_equal "no scope change: no comment on GitHub pull request octo/app#7
 set commit status jira-scopes on ${head:0:12} to success: no broad scope added without review" "$output"
-	assert_equal "GET /repos/octo/app/issues/7/comments?per_page=100
+	assert_equal "GET /user
+GET /repos/octo/app/issues/7/comments?per_page=100
 POST /repos/octo/app/statuses/$head" "$(requests)"
 }
 
-@test "--dry-run prints the comment and status and sends nothing" {
+@test "--dry-run without a token prints the comment and status and changes nothing" {
 	start_server github '{"token": "'$TOKEN'"}'
 	run --separate-stderr git jira-scopes comment --provider=github --api-url="$API" \
 		--web-url=https://github.com --repo=octo/app --pr=7 --base=main --dry-run
@@ -438,7 +453,8 @@ POST /repos/octo/app/statuses/$head" "$(requests)"
 	assert_status 0
 	assert_equal "posted comment 1003 on GitLab merge request 42!7
 set commit status jira-scopes on ${HEAD_SHA:0:12} to success: broad scopes added with review" "$output"
-	assert_equal "GET /api/v4/projects/42/merge_requests/7/notes?order_by=created_at&per_page=100&sort=asc
+	assert_equal "GET /api/v4/user
+GET /api/v4/projects/42/merge_requests/7/notes?order_by=created_at&per_page=100&sort=asc
 GET /api/v4/projects/42/merge_requests/7/notes?order_by=created_at&page=2&per_page=100&sort=asc
 POST /api/v4/projects/42/merge_requests/7/notes
 POST /api/v4/projects/42/statuses/$HEAD_SHA" "$(requests)"
@@ -457,6 +473,7 @@ POST /api/v4/projects/42/statuses/$HEAD_SHA" "$(requests)"
 		--api-url="$API" --repo=group/app --pr=7 --base=main
 	assert_status 0
 	assert_equal "GET /api/v4/projects/group%2Fapp/merge_requests/7
+GET /api/v4/user
 GET /api/v4/projects/group%2Fapp/merge_requests/7/notes?order_by=created_at&per_page=100&sort=asc
 POST /api/v4/projects/group%2Fapp/merge_requests/7/notes
 POST /api/v4/projects/group%2Fapp/statuses/$HEAD_SHA" "$(requests)"
@@ -479,7 +496,8 @@ POST /api/v4/projects/group%2Fapp/statuses/$HEAD_SHA" "$(requests)"
 	assert_status 0
 	assert_equal "posted comment 1004 on Bitbucket Cloud pull request team/app#7
 set commit status jira-scopes on ${HEAD_SHA:0:12} to failure: 1 broad scope added without review" "$output"
-	assert_equal "GET /2.0/repositories/team/app/pullrequests/7/comments?pagelen=100
+	assert_equal "GET /2.0/user
+GET /2.0/repositories/team/app/pullrequests/7/comments?pagelen=100
 GET /2.0/repositories/team/app/pullrequests/7/comments?page=2&pagelen=2
 POST /2.0/repositories/team/app/pullrequests/7/comments
 POST /2.0/repositories/team/app/commit/$HEAD_SHA/statuses/build" "$(requests)"
@@ -517,7 +535,8 @@ POST /2.0/repositories/team/app/commit/$HEAD_SHA/statuses/build" "$(requests)"
 	assert_status 0
 	assert_equal "updated comment 1004 on Bitbucket Data Center pull request PROJ/app#7
 set commit status jira-scopes on ${HEAD_SHA:0:12} to failure: 1 broad scope added without review" "$output"
-	assert_equal "GET /rest/api/1.0/projects/PROJ/repos/app/pull-requests/7/activities?limit=100&start=0
+	assert_equal "GET /rest/api/1.0/projects/PROJ/repos/app/pull-requests/7
+GET /rest/api/1.0/projects/PROJ/repos/app/pull-requests/7/activities?limit=100&start=0
 GET /rest/api/1.0/projects/PROJ/repos/app/pull-requests/7/activities?limit=100&start=2
 GET /rest/api/1.0/projects/PROJ/repos/app/pull-requests/7/activities?limit=100&start=4
 PUT /rest/api/1.0/projects/PROJ/repos/app/pull-requests/7/comments/1004
@@ -591,7 +610,8 @@ dry run: no scope change: would update an earlier comment on GitLab merge reques
 	assert_status 0
 	assert_equal "posted comment 1001 on GitLab merge request group/app!7
 set commit status jira-scopes on ${HEAD_SHA:0:12} to failure: 1 broad scope added without review" "$output"
-	assert_equal "GET /api/v4/projects/group%2Fapp/merge_requests/7/notes?order_by=created_at&per_page=100&sort=asc
+	assert_equal "GET /api/v4/user
+GET /api/v4/projects/group%2Fapp/merge_requests/7/notes?order_by=created_at&per_page=100&sort=asc
 POST /api/v4/projects/group%2Fapp/merge_requests/7/notes
 POST /api/v4/projects/group%2Fapp/statuses/$HEAD_SHA" "$(requests)"
 	# The status links to the merge request page, on the server of the API.
@@ -605,7 +625,8 @@ POST /api/v4/projects/group%2Fapp/statuses/$HEAD_SHA" "$(requests)"
 	assert_status 0
 	assert_equal "posted comment 1001 on Bitbucket Data Center pull request PROJ/app#7
 set commit status jira-scopes on ${HEAD_SHA:0:12} to failure: 1 broad scope added without review" "$output"
-	assert_equal "GET /bitbucket/rest/api/1.0/projects/PROJ/repos/app/pull-requests/7/activities?limit=100&start=0
+	assert_equal "GET /bitbucket/rest/api/1.0/projects/PROJ/repos/app/pull-requests/7
+GET /bitbucket/rest/api/1.0/projects/PROJ/repos/app/pull-requests/7/activities?limit=100&start=0
 POST /bitbucket/rest/api/1.0/projects/PROJ/repos/app/pull-requests/7/comments
 POST /bitbucket/rest/build-status/1.0/commits/$HEAD_SHA" "$(requests)"
 	assert_equal "$API/projects/PROJ/repos/app/pull-requests/7" "$(pick 's["statuses"][0]["url"]')"
@@ -619,7 +640,8 @@ POST /bitbucket/rest/build-status/1.0/commits/$HEAD_SHA" "$(requests)"
 			--no-status
 		assert_status 0
 		assert_equal "updated comment 1001 on Bitbucket Data Center pull request PROJ/app#7" "$output"
-		assert_equal "GET /bitbucket/rest/api/1.0/projects/PROJ/repos/app/pull-requests/7/activities?limit=100&start=0
+		assert_equal "GET /bitbucket/rest/api/1.0/projects/PROJ/repos/app/pull-requests/7
+GET /bitbucket/rest/api/1.0/projects/PROJ/repos/app/pull-requests/7/activities?limit=100&start=0
 PUT /bitbucket/rest/api/1.0/projects/PROJ/repos/app/pull-requests/7/comments/1001" "$(requests)"
 	done
 }
@@ -829,7 +851,8 @@ set commit status jira-scopes on ${HEAD_SHA:0:12} to failure: 1 broad scope adde
 	assert_equal "$(cat <<'EOF'
 usage: git jira-scopes comment [--provider=github|gitlab|bitbucket|bitbucket-server]
        [--api-url=URL] [--web-url=URL] [--repo=REPO] [--pr=NUMBER]
-       [--base=REV] [--head=REV] [--dry-run] [--no-status] [--exit-code] [-v]
+       [--base=REV] [--head=REV] [--bot-user=NAME] [--timeout=SECONDS]
+       [--dry-run] [--no-status] [--exit-code] [-v]
 
 Posts the scope report of BASE...HEAD on a pull or merge request as one
 comment, updated on every run (none is posted while no scope changes),
@@ -860,7 +883,15 @@ these override it:
     --base=REV        target branch revision; its merge base with HEAD is
                       compared
     --head=REV        revision under review (default HEAD)
-    --dry-run         print the comment and status; send nothing
+    --bot-user=NAME   the account the token posts as (GitHub login, GitLab
+                      user name, Bitbucket Cloud uuid or account id,
+                      Bitbucket Data Center user name or slug), when the
+                      forge cannot tell it; only its comments are updated
+                      or deleted
+    --timeout=SECONDS time for all requests of the run, waits included
+                      (default 300, or GJS_COMMENT_TIMEOUT)
+    --dry-run         print the comment and status and change nothing;
+                      with a token it still reads labels (GET requests only)
     --no-status       post the comment only
     --exit-code       exit with 1 when the status is a failure
     -v, --verbose     trace each HTTP request (never its headers)
@@ -871,8 +902,354 @@ the request naming a reviewer that jira-scopes.reviewer allows and that
 did not author the change, or, on GitHub and GitLab, the label named by
 jira-scopes.approvalLabel.
 
+The bot updates only its own comment: one that starts with its marker and
+was written by the token's account (GET /user on GitHub, GitLab and
+Bitbucket Cloud; the X-AUSERNAME header on Bitbucket Data Center; a
+workflow's GITHUB_TOKEN posts as github-actions[bot]). When the account
+is unknown, it updates a marker comment of a bot account, deletes none,
+and otherwise posts a new one.
+
 Tokens: GITHUB_TOKEN, GITLAB_TOKEN, BITBUCKET_TOKEN (or BITBUCKET_USER and
 BITBUCKET_APP_PASSWORD for Bitbucket Cloud).
 EOF
 )" "$output"
+}
+
+MARK='<!-- jira-scopes-report -->'
+
+@test "github: marker comments of other people are never adopted" {
+	# A person quoting the marker, and a fake report from someone else.
+	start_server github '{"token": "'$TOKEN'", "comments": [
+		{"body": "<!-- jira-scopes-report -->\nI quote the bot here", "author": "alice"},
+		{"body": "<!-- jira-scopes-report -->\nNo scope changes", "author": "mallory"}]}'
+	run --separate-stderr github --no-status
+	assert_status 0
+	assert_equal "posted comment 1003 on GitHub pull request octo/app#7" "$output"
+	assert_equal "GET /user
+GET /repos/octo/app/issues/7/comments?per_page=100
+POST /repos/octo/app/issues/7/comments" "$(requests)"
+	assert_equal '[[1001, "alice", "<!-- jira-scopes-report -->\nI quote the bot here"], [1002, "mallory", "<!-- jira-scopes-report -->\nNo scope changes"]]' \
+		"$(pick '[[c["id"], c["author"], c["body"]] for c in s["comments"][:2]]')"
+	assert_equal "jira-bot" "$(pick 's["comments"][2]["author"]')"
+	assert_equal "[]" "$(pick 's["deleted"]')"
+
+	# The next run updates the bot's own comment, still touching no other.
+	: >"$TEST_DIR/requests.log"
+	run --separate-stderr github --no-status
+	assert_status 0
+	assert_equal "updated comment 1003 on GitHub pull request octo/app#7" "$output"
+	assert_equal "PATCH /repos/octo/app/issues/comments/1003" "$(requests | grep -v '^GET')"
+}
+
+@test "github: a workflow token updates a bot comment and deletes none" {
+	# GITHUB_TOKEN cannot read /user. Outside GitHub Actions the account
+	# is unknown: the bot comment is updated, the duplicate left.
+	start_server github '{"token": "'$TOKEN'", "user_api": false, "comments": [
+		{"body": "<!-- jira-scopes-report -->\nby a person", "author": "alice"},
+		{"body": "<!-- jira-scopes-report -->\nfirst"},
+		{"body": "<!-- jira-scopes-report -->\nsecond"}]}'
+	run --separate-stderr github --no-status
+	assert_status 0
+	assert_equal "updated comment 1002 on GitHub pull request octo/app#7" "$output"
+	assert_equal "warning: 1 more marker comments of bot accounts are left in place: the token's account is unknown; pass --bot-user to remove duplicates" "$stderr"
+	assert_equal "[]" "$(pick 's["deleted"]')"
+	assert_equal "<!-- jira-scopes-report -->
+by a person" "$(pick 's["comments"][0]["body"]')"
+
+	# In a workflow the token posts as github-actions[bot], so duplicates go.
+	GITHUB_ACTIONS=true run --separate-stderr github --no-status
+	assert_status 0
+	assert_equal "updated comment 1002 on GitHub pull request octo/app#7
+deleted duplicate comment 1003" "$output"
+	assert_equal "[1003]" "$(pick 's["deleted"]')"
+}
+
+@test "github: --bot-user names the account when the forge does not" {
+	start_server github '{"token": "'$TOKEN'", "user_api": false, "bot": "scopes-app[bot]",
+		"comments": [{"body": "<!-- jira-scopes-report -->\nold"},
+		             {"body": "<!-- jira-scopes-report -->\nother app", "author": "other[bot]"},
+		             {"body": "<!-- jira-scopes-report -->\nduplicate"}]}'
+	run --separate-stderr github --no-status --bot-user='scopes-app[bot]'
+	assert_status 0
+	assert_equal "updated comment 1001 on GitHub pull request octo/app#7
+deleted duplicate comment 1003" "$output"
+	assert_equal "[1003]" "$(pick 's["deleted"]')"
+	assert_equal "GET /repos/octo/app/issues/7/comments?per_page=100
+PATCH /repos/octo/app/issues/comments/1001
+DELETE /repos/octo/app/issues/comments/1003" "$(requests)"
+}
+
+@test "github: a failing update still sets the status" {
+	start_server github '{"token": "'$TOKEN'", "comments": [{"body": "<!-- jira-scopes-report -->\nold"}],
+		"faults": [{"method": "PATCH", "path": "/comments/", "status": 422, "times": 1,
+		"message": "Validation Failed"}]}'
+	run --separate-stderr github
+	assert_status 128
+	assert_equal "set commit status jira-scopes on ${HEAD_SHA:0:12} to failure: 1 broad scope added without review" "$output"
+	assert_equal "error: could not update the comment on the pull request: GitHub answered 422 (Validation Failed)
+fatal: the comment was not sent; the commit status was set" "$stderr"
+	assert_equal 1 "$(pick 'len(s["statuses"])')"
+}
+
+@test "gitlab: only notes of the token's user are updated or deleted" {
+	start_server gitlab '{"token": "'$TOKEN'", "prefix": "/api/v4", "repo": "group/app",
+		"bot": "project_42_bot_1f2e", "comments": [
+		{"body": "<!-- jira-scopes-report -->\nquoted", "author": "alice"},
+		{"body": "<!-- jira-scopes-report -->\nold"},
+		{"body": "<!-- jira-scopes-report -->\nduplicate"}]}'
+	GITLAB_TOKEN=$TOKEN run --separate-stderr git jira-scopes comment --provider=gitlab \
+		--api-url="$API" --repo=group/app --pr=7 --base=main --no-status
+	assert_status 0
+	assert_equal "updated comment 1002 on GitLab merge request group/app!7
+deleted duplicate comment 1003" "$output"
+	assert_equal "[[1001, \"<!-- jira-scopes-report -->\\nquoted\"]]" \
+		"$(pick '[[c["id"], c["body"]] for c in s["comments"] if c["author"] == "alice"]')"
+}
+
+@test "bitbucket: an access token updates its bot comment and deletes none" {
+	start_server bitbucket '{"token": "'$TOKEN'", "prefix": "/2.0", "user_api": false, "comments": [
+		{"body": "[//]: # (jira-scopes-report)\nquoted", "author": "{a11ce000-0000-4000-8000-000000000002}"},
+		{"body": "[//]: # (jira-scopes-report)\nold"},
+		{"body": "[//]: # (jira-scopes-report)\nduplicate"}]}'
+	BITBUCKET_TOKEN=$TOKEN run --separate-stderr git jira-scopes comment --provider=bitbucket \
+		--api-url="$API" --repo=team/app --pr=7 --base=main --no-status
+	assert_status 0
+	assert_equal "updated comment 1002 on Bitbucket Cloud pull request team/app#7" "$output"
+	assert_equal "warning: 1 more marker comments of bot accounts are left in place: the token's account is unknown; pass --bot-user to remove duplicates" "$stderr"
+	assert_equal "[//]: # (jira-scopes-report)
+quoted" "$(pick 's["comments"][0]["body"]')"
+	assert_equal "[]" "$(pick 's["deleted"]')"
+}
+
+@test "bitbucket-server: the user comes from X-AUSERNAME, or --bot-user" {
+	start_server bitbucket-server '{"token": "'$TOKEN'", "repo": "PROJ/app", "comments": [
+		{"body": "[//]: # (jira-scopes-report)\nquoted", "author": "alice"},
+		{"body": "[//]: # (jira-scopes-report)\nold"}]}'
+	BITBUCKET_TOKEN=$TOKEN run --separate-stderr git jira-scopes comment \
+		--provider=bitbucket-server --api-url="$API" --repo=PROJ/app --pr=7 --base=main --no-status
+	assert_status 0
+	assert_equal "updated comment 1002 on Bitbucket Data Center pull request PROJ/app#7" "$output"
+	assert_equal "[//]: # (jira-scopes-report)
+quoted" "$(pick 's["comments"][0]["body"]')"
+
+	# Without the header and without --bot-user, a person's marker comment
+	# is not taken for the bot's: a new comment is posted.
+	stop_server
+	start_server bitbucket-server '{"token": "'$TOKEN'", "repo": "PROJ/app", "ausername": false,
+		"comments": [{"body": "[//]: # (jira-scopes-report)\nquoted", "author": "alice"}]}'
+	BITBUCKET_TOKEN=$TOKEN run --separate-stderr git jira-scopes comment \
+		--provider=bitbucket-server --api-url="$API" --repo=PROJ/app --pr=7 --base=main --no-status
+	assert_status 0
+	assert_equal "posted comment 1002 on Bitbucket Data Center pull request PROJ/app#7" "$output"
+	BITBUCKET_TOKEN=$TOKEN run --separate-stderr git jira-scopes comment \
+		--provider=bitbucket-server --api-url="$API" --repo=PROJ/app --pr=7 --base=main \
+		--no-status --bot-user=jira-bot
+	assert_status 0
+	assert_equal "updated comment 1002 on Bitbucket Data Center pull request PROJ/app#7" "$output"
+}
+
+@test "github: a POST answered 502 after it took effect posts one comment" {
+	start_server github '{"token": "'$TOKEN'", "faults": [{"method": "POST",
+		"path": "/issues/7/comments", "status": 502, "handle": true, "times": 3}]}'
+	run --separate-stderr github --no-status
+	assert_status 0
+	assert_equal "posted comment 1001 on GitHub pull request octo/app#7" "$output"
+	assert_equal "GET /user
+GET /repos/octo/app/issues/7/comments?per_page=100
+POST /repos/octo/app/issues/7/comments
+GET /repos/octo/app/issues/7/comments?per_page=100" "$(requests)"
+	assert_equal 1 "$(pick 'len(s["comments"])')"
+}
+
+@test "github: a used-up rate limit says when it resets" {
+	start_server github '{"token": "'$TOKEN'", "faults": [{"method": "GET", "path": "/comments",
+		"status": 403, "times": 1, "message": "API rate limit exceeded for installation",
+		"headers": {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "4102444800"}}]}'
+	run --separate-stderr github --no-status
+	assert_status 128
+	assert_equal "error: could not list the comments of the pull request: GitHub answered 403 (API rate limit exceeded for installation): the API rate limit of GITHUB_TOKEN is used up; it resets at 2100-01-01 00:00:00 UTC; run the job again after that
+fatal: the comment was not sent; the commit status was not requested (--no-status)" "$stderr"
+}
+
+@test "bitbucket: a page without values is an error, not an empty page" {
+	start_server bitbucket '{"token": "'$TOKEN'", "prefix": "/2.0", "faults": [{"method": "GET",
+		"path": "/comments", "status": 200, "body": {"pagelen": 100}}]}'
+	BITBUCKET_TOKEN=$TOKEN run --separate-stderr git jira-scopes comment --provider=bitbucket \
+		--api-url="$API" --repo=team/app --pr=7 --base=main --no-status
+	assert_status 128
+	assert_equal "error: could not list the comments of the pull request: Bitbucket Cloud answered $API/repositories/team/app/pullrequests/7/comments?pagelen=100 without a \"values\" list
+fatal: the comment was not sent; the commit status was not requested (--no-status)" "$stderr"
+	assert_equal 0 "$(pick 'len([r for r in log if r["method"] == "POST"])')"
+
+	stop_server
+	start_server bitbucket-server '{"token": "'$TOKEN'", "repo": "PROJ/app", "faults": [{"method": "GET",
+		"path": "/activities", "status": 200, "body": {"size": 0, "message": "busy"}}]}'
+	BITBUCKET_TOKEN=$TOKEN run --separate-stderr git jira-scopes comment \
+		--provider=bitbucket-server --api-url="$API" --repo=PROJ/app --pr=7 --base=main --no-status
+	assert_status 128
+	assert_equal "error: could not list the activities of the pull request: Bitbucket Data Center answered $API/rest/api/1.0/projects/PROJ/repos/app/pull-requests/7/activities?limit=100&start=0 without a \"values\" list" "${stderr%%$'\n'*}"
+}
+
+@test "a token echoed by the server is redacted" {
+	start_server github '{"token": "'$TOKEN'", "faults": [{"method": "GET", "path": "/user",
+		"status": 401, "message": "token '"'Bearer $TOKEN'"' is not valid"}]}'
+	run --separate-stderr github -v --no-status
+	assert_status 128
+	has_line "$stderr" "^error: could not find the account of the token: GitHub answered 401 \(token '\[redacted\]' is not valid\): GITHUB_TOKEN was rejected"
+	refute_text "$output$stderr" "$TOKEN"
+
+	stop_server
+	start_server bitbucket '{"token": "unused", "basic": "ci-bot:app-pass-1234", "prefix": "/2.0",
+		"faults": [{"method": "GET", "path": "/comments", "status": 400,
+		"message": "bad ci-bot:app-pass-1234 / app-pass-1234 / Y2ktYm90OmFwcC1wYXNzLTEyMzQ="}]}'
+	BITBUCKET_USER=ci-bot BITBUCKET_APP_PASSWORD=app-pass-1234 run --separate-stderr \
+		git jira-scopes comment --provider=bitbucket --api-url="$API" --repo=team/app --pr=7 \
+		--base=main --no-status
+	assert_status 128
+	has_line "$stderr" "^error: could not list the comments of the pull request: Bitbucket Cloud answered 400 \(bad \[redacted\] / \[redacted\] / \[redacted\]\)$"
+}
+
+@test "comment ids that are not numbers are never used" {
+	start_server github '{"token": "'$TOKEN'", "faults": [{"method": "GET", "path": "/issues/7/comments",
+		"status": 200, "body": [
+		{"id": "1/../../../user", "body": "<!-- jira-scopes-report -->", "user": {"login": "jira-bot", "type": "User"}},
+		{"id": "7\n::set-output name=x::y", "body": "<!-- jira-scopes-report -->", "user": {"login": "jira-bot", "type": "User"}},
+		{"id": 12.5, "body": "<!-- jira-scopes-report -->", "user": {"login": "jira-bot", "type": "User"}}]}]}'
+	run --separate-stderr github --no-status
+	assert_status 0
+	assert_equal "posted comment 1001 on GitHub pull request octo/app#7" "$output"
+	assert_equal "GET /user
+GET /repos/octo/app/issues/7/comments?per_page=100
+POST /repos/octo/app/issues/7/comments" "$(requests)"
+}
+
+@test "github: a next link back to an earlier page stops the listing" {
+	start_server github '{"token": "'$TOKEN'", "faults": [{"method": "GET", "path": "/issues/7/comments",
+		"status": 200, "body": [], "times": 5,
+		"headers": {"Link": "<{base}/repos/octo/app/issues/7/comments?per_page=100&page=2>; rel=\"next\""}}]}'
+	run --separate-stderr github --no-status
+	assert_status 128
+	assert_equal "error: could not list the comments of the pull request: GitHub sent a next-page link back to a page already read ('$API/repos/octo/app/issues/7/comments?per_page=100&page=2'); stopping" "${stderr%%$'\n'*}"
+	assert_equal 3 "$(pick 'len(log)')"
+}
+
+@test "the run stops when its time budget is spent" {
+	start_server github '{"token": "'$TOKEN'", "faults": [{"method": "GET", "path": "/user",
+		"status": 200, "delay": 8, "body": {"login": "jira-bot"}}]}'
+	SECONDS=0
+	GJS_COMMENT_TIMEOUT=2 run --separate-stderr github
+	assert_status 128
+	[ "$SECONDS" -lt 6 ]
+	assert_equal "error: could not find the account of the token: GET $API/user stopped: the time budget of 2 s for all requests ran out
+error: could not set the commit status: POST $API/repos/octo/app/statuses/$HEAD_SHA stopped: the time budget of 2 s for all requests ran out
+fatal: neither the comment nor the commit status was sent" "$stderr"
+
+	run --separate-stderr github --timeout=0
+	assert_status 129
+	assert_equal "error: invalid --timeout '0': expected seconds from 1 to 86400" "${stderr%%$'\n'*}"
+}
+
+@test "server answers that are not JSON get messages to act on" {
+	port_api() { printf '%s' "$API"; }
+	start_server github '{"token": "'$TOKEN'", "faults": [
+		{"method": "GET", "path": "/user", "status": 200, "raw": "<html><head><title>Sign in - Proxy</title></head><body>...</body></html>"},
+		{"method": "POST", "path": "/statuses/", "status": 502, "raw": "<html><head><title>502 Bad Gateway</title></head><body><center>nginx</center>'"$(printf 'x%.0s' $(seq 400))"'</body></html>"}]}'
+	run --separate-stderr github
+	assert_status 128
+	assert_equal "error: could not find the account of the token: GitHub answered $API/user with an HTML page titled 'Sign in - Proxy', not JSON: check --api-url, and any proxy between here and the server
+error: could not set the commit status: GitHub answered 502 (an HTML page titled '502 Bad Gateway') after 1 attempt; try again later
+fatal: neither the comment nor the commit status was sent" "$stderr"
+
+	stop_server
+	start_server github '{"token": "'$TOKEN'", "faults": [
+		{"method": "GET", "path": "/user", "status": 301, "headers": {"Location": "https://github.example.com/login"}},
+		{"method": "GET", "path": "/labels", "status": 503, "headers": {"Retry-After": "600"}}]}'
+	run --separate-stderr github
+	assert_status 128
+	assert_equal "error: could not find the account of the token: GitHub answered 301 (injected failure) with a redirect to 'https://github.example.com/login': redirects are not followed; check --api-url
+fatal: the comment was not sent; the commit status was set" "$stderr"
+	git config jira-scopes.approvalLabel scopes-approved
+	run --separate-stderr github
+	assert_status 128
+	assert_equal "fatal: could not read the labels of the pull request: GitHub answered 503 (injected failure) after 1 attempt; the server asked to wait 600 s, longer than the bot waits; try again later" "$stderr"
+	git config --unset jira-scopes.approvalLabel
+
+	# Server text is cut at 300 bytes, never inside a character.
+	stop_server
+	long=$(printf 'a%.0s' $(seq 299))
+	start_server github '{"token": "'$TOKEN'", "faults": [{"method": "GET", "path": "/user",
+		"status": 400, "message": "'"$long"'ééé"}, {"method": "POST", "path": "/statuses/", "status": 400,
+		"headers": {"X-Big": "'"$(printf 'b%.0s' $(seq 300))"'"}, "message": "'"$long"'ééé"}]}'
+	run --separate-stderr github
+	assert_status 128
+	assert_equal "error: could not set the commit status: GitHub answered 400 ($long...)" "${stderr%%$'\n'*}"
+}
+
+@test "an oversized header or body is named as such" {
+	start_server github '{"token": "'$TOKEN'", "faults": [{"method": "GET", "path": "/user",
+		"status": 200, "body": {}, "headers": {"X-Big": "'"$(head -c 200000 /dev/zero | tr '\0' b)"'"}}]}'
+	run --separate-stderr github --no-status
+	assert_status 128
+	has_line "$stderr" "^error: could not find the account of the token: GET $API/user failed: a header of the answer was too large"
+
+	stop_server
+	start_server github '{"token": "'$TOKEN'", "faults": [{"method": "GET", "path": "/user",
+		"status": 200, "raw_size": 33554433, "content_type": "application/json"}]}'
+	run --separate-stderr github --no-status
+	assert_status 128
+	assert_equal "error: could not find the account of the token: GET $API/user failed: the answer exceeded the limit of 32 MiB" "${stderr%%$'\n'*}"
+}
+
+@test "bitbucket-server: a comment changed twice advises to run again" {
+	start_server bitbucket-server '{"token": "'$TOKEN'", "repo": "PROJ/app",
+		"comments": [{"body": "[//]: # (jira-scopes-report)\n\nold report", "version": 3}],
+		"faults": [{"method": "PUT", "path": "/comments/", "status": 409, "times": 2}]}'
+	BITBUCKET_TOKEN=$TOKEN run --separate-stderr git jira-scopes comment \
+		--provider=bitbucket-server --api-url="$API" --repo=PROJ/app --pr=7 --base=main --no-status
+	assert_status 128
+	assert_equal "error: could not update the comment on the pull request: the comment changed twice while the bot updated it; run the job again
+fatal: the comment was not sent; the commit status was not requested (--no-status)" "$stderr"
+}
+
+@test "GITHUB_EVENT_PATH: a missing file is named, and not needed with --pr and --base" {
+	start_server github '{"token": "'$TOKEN'"}'
+	GITHUB_ACTIONS=true GITHUB_EVENT_PATH=$TEST_DIR/missing.json GITHUB_REPOSITORY=octo/app \
+		GITHUB_API_URL=$API GITHUB_TOKEN=$TOKEN run --separate-stderr git jira-scopes comment
+	assert_status 128
+	assert_equal "fatal: could not open the event file '$TEST_DIR/missing.json' named by GITHUB_EVENT_PATH: No such file or directory; check the variable, or pass --pr and --base" "$stderr"
+
+	GITHUB_ACTIONS=true GITHUB_EVENT_PATH=$TEST_DIR/missing.json GITHUB_REPOSITORY=octo/app \
+		GITHUB_API_URL=$API GITHUB_TOKEN=$TOKEN run --separate-stderr git jira-scopes comment \
+		--pr=7 --base=main --no-status
+	assert_status 0
+	assert_equal "posted comment 1001 on GitHub pull request octo/app#7" "$output"
+
+	# A fractional number is rejected, not rounded to another request.
+	write_file "$TEST_DIR/event.json" '{"pull_request": {"number": 6.6, "base": {"sha": "'$BASE_SHA'"}}}'
+	GITHUB_ACTIONS=true GITHUB_EVENT_PATH=$TEST_DIR/event.json GITHUB_REPOSITORY=octo/app \
+		GITHUB_API_URL=$API run --separate-stderr git jira-scopes comment --dry-run
+	assert_status 128
+	assert_equal "fatal: GITHUB_EVENT_PATH '$TEST_DIR/event.json': pull_request.number is not a whole number: pass --pr=NUMBER" "$stderr"
+}
+
+@test "--dry-run with a token reads labels and changes nothing" {
+	git config jira-scopes.approvalLabel scopes-approved
+	start_server github '{"token": "'$TOKEN'", "labels": ["scopes-approved"]}'
+	run --separate-stderr github --dry-run
+	assert_status 0
+	assert_equal "dry run: would set commit status 'jira-scopes' on $HEAD_SHA to success: broad scopes added with review" "${lines[0]}"
+	assert_equal "GET /repos/octo/app/issues/7/labels?per_page=100" "$(requests)"
+	assert_equal '{"comments": [], "deleted": [], "statuses": []}' "$(pick 'json.dumps(s, sort_keys=True)')"
+}
+
+@test "conflicting CI variables are a usage error" {
+	GITHUB_ACTIONS=true GITLAB_CI=true run --separate-stderr git jira-scopes comment --dry-run
+	assert_status 129
+	assert_equal "error: the environment names several CI systems (GitHub Actions (GITHUB_ACTIONS), GitLab CI (GITLAB_CI)): pass --provider
+$USAGE" "$stderr"
+
+	# The event file alone does not select GitHub.
+	GITHUB_EVENT_PATH=$TEST_DIR/event.json run --separate-stderr git jira-scopes comment --base=main
+	assert_status 128
+	assert_equal "fatal: no provider: not running in GitHub Actions, GitLab CI or Bitbucket Pipelines; pass --provider=github|gitlab|bitbucket|bitbucket-server" "$stderr"
 }

@@ -14,10 +14,23 @@ comments and statuses in memory, and writes:
 The scenario file (JSON) sets the expected credential and repository, the
 comments already there, the page size, labels, and faults to inject:
   {"token": "t", "repo": "octo/app", "number": 7, "page_size": 100,
-   "filler": 0, "comments": [{"body": "..."}], "labels": ["x"],
+   "filler": 0, "comments": [{"body": "...", "author": "mallory"}],
+   "labels": ["x"],
    "faults": [{"method": "GET", "path": "/comments", "status": 429,
                "headers": {"Retry-After": "1"}, "times": 1}],
-   "stale_version_on_put": false, "prefix": "/api/v3"}
+   "stale_version_on_put": false, "prefix": "/api/v3",
+   "bot": "jira-bot", "user_api": true, "ausername": true}
+Every comment records its author. "bot" is the account of the token: the
+author of what the client posts, and of listed comments that name no
+author. With "user_api" false, GET /user is refused as it is for GitHub
+installation tokens and Bitbucket Cloud access tokens, and the bot account
+is a bot ("github-actions[bot]" on GitHub, type app_user on Bitbucket
+Cloud, a SERVICE user on Bitbucket Data Center). "ausername" (Data Center)
+sends the X-AUSERNAME header. A fault may set "raw" (a text body) and
+"content_type" ("raw_size": N sends N bytes), "{base}" in its headers is the server's base URL, and
+"handle": true lets the request take effect before the fault's answer is
+sent (a comment created, then a 502), and "delay" holds the answer back
+for that many seconds.
 The server stops by itself after --lifetime seconds, so a test that dies
 cannot leave it running.
 """
@@ -28,6 +41,7 @@ import json
 import os
 import re
 import threading
+import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -46,17 +60,41 @@ class Forge:
         self.statuses = []
         self.deleted = []
         self.faults = [dict(f) for f in scenario.get("faults", [])]
+        self.user_api = scenario.get("user_api", True)
+        default_bot = {"github": "jira-bot" if self.user_api else "github-actions[bot]",
+                       "bitbucket": "{b0b0b0b0-0000-4000-8000-000000000001}"}
+        self.bot = scenario.get("bot", default_bot.get(provider, "jira-bot"))
         for i in range(scenario.get("filler", 0)):
             self.add_comment("comment %d from a person" % (i + 1), "person")
         for c in scenario.get("comments", []):
-            self.add_comment(c["body"], c.get("author", "bot"), c.get("version", 0))
+            self.add_comment(c["body"], c.get("author", self.bot), c.get("version", 0))
         self.save()
 
-    def add_comment(self, body, author, version=0):
+    def add_comment(self, body, author=None, version=0):
         self.next_id += 1
-        comment = {"id": self.next_id, "body": body, "author": author, "version": version}
+        comment = {"id": self.next_id, "body": body, "author": author or self.bot,
+                   "version": version}
         self.comments.append(comment)
         return comment
+
+    def is_bot_account(self, author):
+        """Whether the forge shows `author` as a bot account."""
+        if author.endswith("[bot]"):
+            return True
+        return author == self.bot and not self.user_api
+
+    def user(self, author):
+        """The author object of a comment, as each API shows it."""
+        bot = self.is_bot_account(author)
+        if self.provider == "github":
+            return {"login": author, "id": 1, "type": "Bot" if bot else "User"}
+        if self.provider == "gitlab":
+            return {"id": 1, "username": author, "name": author}
+        if self.provider == "bitbucket":
+            return {"uuid": author, "display_name": author,
+                    "type": "app_user" if bot else "user"}
+        return {"name": author, "slug": author, "displayName": author,
+                "type": "SERVICE" if bot else "NORMAL"}
 
     def find(self, cid):
         for c in self.comments:
@@ -105,13 +143,22 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, fmt, *args):  # keep stderr quiet
         pass
 
-    def send(self, status, body=None, headers=None):
-        data = b"" if body is None else json.dumps(body).encode()
+    swallow = False
+
+    def send(self, status, body=None, headers=None, content_type="application/json"):
+        if self.swallow:
+            return
+        if isinstance(body, str):
+            data = body.encode()
+        else:
+            data = b"" if body is None else json.dumps(body).encode()
         self.send_response(status)
         if body is not None:
-            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Type", content_type)
+        if self.forge.provider == "bitbucket-server" and self.forge.s.get("ausername", True):
+            self.send_header("X-AUSERNAME", self.forge.bot)
         for name, value in (headers or {}).items():
-            self.send_header(name, value)
+            self.send_header(name, value.replace("{base}", self.forge.base_url()))
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
@@ -154,6 +201,18 @@ class Handler(BaseHTTPRequestHandler):
                 if fault.get("method", method) != method or fault.get("path", "") not in url.path:
                     continue
                 fault["times"] = fault.get("times", 1) - 1
+                time.sleep(fault.get("delay", 0))
+                if fault.get("handle"):
+                    self.swallow = True
+                    self.route(method, url.path, query, body)
+                    self.swallow = False
+                    f.save()
+                if "raw_size" in fault:
+                    fault["raw"] = "[" * fault.pop("raw_size")
+                if "raw" in fault:
+                    self.send(fault["status"], fault["raw"], fault.get("headers"),
+                              fault.get("content_type", "text/html"))
+                    return
                 self.send(fault["status"], fault.get("body", error_body(
                     f.provider, fault["status"], fault.get("message", "injected failure"))),
                     fault.get("headers"))
@@ -168,17 +227,42 @@ class Handler(BaseHTTPRequestHandler):
                 }
                 self.fail(401, messages[f.provider])
                 return
-            prefix = f.s.get("prefix", "")
-            path = url.path
-            if prefix:
-                if not path.startswith(prefix):
-                    self.fail(404, "Not Found")
-                    return
-                path = path[len(prefix):]
-            route = getattr(self, "route_" + f.provider.replace("-", "_"))
-            if not route(method, path, query, body):
-                self.fail(404, "Not Found")
+            self.route(method, url.path, query, body)
             f.save()
+
+    def route(self, method, path, query, body):
+        f = self.forge
+        prefix = f.s.get("prefix", "")
+        if prefix:
+            if not path.startswith(prefix):
+                self.fail(404, "Not Found")
+                return
+            path = path[len(prefix):]
+        if path == "/user" and method == "GET" and f.provider != "bitbucket-server":
+            self.route_user()
+            return
+        route = getattr(self, "route_" + f.provider.replace("-", "_"))
+        if not route(method, path, query, body):
+            self.fail(404, "Not Found")
+
+    # GET /user: the token's account, or the refusal installation and
+    # access tokens get.
+    def route_user(self):
+        f = self.forge
+        if not f.user_api:
+            if f.provider == "github":
+                self.fail(403, "Resource not accessible by integration")
+            elif f.provider == "bitbucket":
+                self.fail(401, "Token is invalid or not supported for this endpoint.")
+            else:
+                self.fail(403, "insufficient_scope")
+            return
+        if f.provider == "github":
+            self.send(200, {"login": f.bot, "id": 99, "type": "User"})
+        elif f.provider == "gitlab":
+            self.send(200, {"id": 99, "username": f.bot, "bot": False})
+        else:
+            self.send(200, {"uuid": f.bot, "account_id": "5f00", "type": "user"})
 
     def do_GET(self):
         self.handle_any("GET")
@@ -218,7 +302,7 @@ class Handler(BaseHTTPRequestHandler):
                     links.append('<%s1>; rel="first"' % link_base)
                 headers = {"Link": ", ".join(links)} if links else {}
                 self.send(200, [{"id": c["id"], "body": c["body"],
-                                 "user": {"login": c["author"]}} for c in items], headers)
+                                 "user": f.user(c["author"])} for c in items], headers)
                 return True
             if method == "POST":
                 if not isinstance(body, dict) or not isinstance(body.get("body"), str):
@@ -227,7 +311,7 @@ class Handler(BaseHTTPRequestHandler):
                 if len(body["body"]) > 65536:
                     self.fail(422, "Body is too long (maximum is 65536 characters)")
                     return True
-                c = f.add_comment(body["body"], "bot")
+                c = f.add_comment(body["body"])
                 self.send(201, {"id": c["id"], "body": c["body"]})
                 return True
         m = re.fullmatch(r"/repos/%s/issues/comments/(\d+)" % repo, path)
@@ -286,13 +370,13 @@ class Handler(BaseHTTPRequestHandler):
                            "X-Next-Page": str(page + 1) if page < total_pages else "",
                            "X-Prev-Page": str(page - 1) if page > 1 else ""}
                 self.send(200, [{"id": c["id"], "body": c["body"], "system": False,
-                                 "author": {"username": c["author"]}} for c in items], headers)
+                                 "author": f.user(c["author"])} for c in items], headers)
                 return True
             if notes and not note_id and method == "POST":
                 if len(body.get("body", "")) > 1000000:
                     self.send(400, {"message": {"note": ["is too long (maximum is 1000000 characters)"]}})
                     return True
-                c = f.add_comment(body["body"], "bot")
+                c = f.add_comment(body["body"])
                 self.send(201, {"id": c["id"], "body": c["body"], "system": False})
                 return True
             if note_id and f.find(note_id):
@@ -332,7 +416,7 @@ class Handler(BaseHTTPRequestHandler):
                 items = f.comments[(page - 1) * size:page * size]
                 result = {"pagelen": size, "size": len(f.comments), "page": page,
                           "values": [{"id": c["id"], "type": "pullrequest_comment",
-                                      "deleted": False,
+                                      "deleted": False, "user": f.user(c["author"]),
                                       "content": {"raw": c["body"], "markup": "markdown"}}
                                      for c in items]}
                 if page * size < len(f.comments):
@@ -345,7 +429,7 @@ class Handler(BaseHTTPRequestHandler):
                 if not isinstance(raw, str):
                     self.fail(400, "content.raw: required key not provided")
                     return True
-                c = f.add_comment(raw, "bot")
+                c = f.add_comment(raw)
                 self.send(201, {"id": c["id"], "content": {"raw": raw}})
                 return True
             if cid and f.find(cid):
@@ -378,12 +462,17 @@ class Handler(BaseHTTPRequestHandler):
         key, slug = f.s.get("repo", "PROJ/app").split("/")
         number = str(f.s.get("number", 7))
         base = r"/rest/api/1\.0/projects/%s/repos/%s/pull-requests/(\d+)" % (re.escape(key), re.escape(slug))
+        m = re.fullmatch(base, path)
+        if m and m.group(1) == number and method == "GET":
+            self.send(200, {"id": int(number), "version": 0, "state": "OPEN"})
+            return True
         m = re.fullmatch(base + r"/activities", path)
         if m and m.group(1) == number and method == "GET":
             activities = [{"id": 1, "action": "OPENED"}]
             for c in f.comments:
                 activities.append({"id": 10 + c["id"], "action": "COMMENTED", "commentAction": "ADDED",
-                                   "comment": {"id": c["id"], "version": c["version"], "text": c["body"]}})
+                                   "comment": {"id": c["id"], "version": c["version"], "text": c["body"],
+                                               "author": f.user(c["author"])}})
             for cid in f.deleted:
                 activities.append({"id": 5000 + cid, "action": "COMMENTED", "commentAction": "DELETED",
                                    "comment": {"id": cid, "version": 0, "text": ""}})
@@ -406,7 +495,7 @@ class Handler(BaseHTTPRequestHandler):
                 if not text or len(text) >= 32768:
                     self.fail(400, "Please enter a non-empty value less than 32768 characters")
                     return True
-                c = f.add_comment(text, "bot")
+                c = f.add_comment(text)
                 self.send(201, {"id": c["id"], "version": c["version"], "text": text})
                 return True
             c = f.find(cid) if cid else None

@@ -1,7 +1,9 @@
 /* Unit tests of the HTTP client helpers and the provider bookkeeping that
  * need no server: URL rules, Link parsing, retry waits, comment ordering. */
+#include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "unit.h"
 
@@ -106,6 +108,130 @@ static void next_link_with_several_relations(void **state)
 	assert_string_equal(next, "https://x/?page=2");
 	free(next);
 	gjs_http_response_clear(&resp);
+}
+
+/* Only a parameter named rel counts, whatever other parameters contain. */
+static void next_link_needs_rel_parameter(void **state)
+{
+	gjs_http_response resp = GJS_HTTP_RESPONSE_INIT;
+	char *next;
+
+	(void)state;
+	add_header(&resp, "Link: <https://x/?page=9>; title=\"rel=next\", "
+		"<https://x/?page=8>; norel=next, <https://x/?page=2>; REL = next");
+	next = gjs_http_next_link(&resp);
+	assert_non_null(next);
+	assert_string_equal(next, "https://x/?page=2");
+	free(next);
+	gjs_http_response_clear(&resp);
+
+	add_header(&resp, "Link: <https://x/?page=9>; title=\"a, rel=next\"");
+	assert_null(gjs_http_next_link(&resp));
+	gjs_http_response_clear(&resp);
+
+	add_header(&resp, "Link: <https://x/?page=3>; rel=prev; anchor=\"#\", "
+		"<https://x/?page=4>; rel=nextpage");
+	assert_null(gjs_http_next_link(&resp));
+	gjs_http_response_clear(&resp);
+}
+
+static void redact_removes_every_form_of_the_token(void **state)
+{
+	gjs_http_options opts = GJS_HTTP_OPTIONS_INIT;
+	gjs_http *http = NULL;
+	char *text;
+
+	(void)state;
+	opts.auth_header = "Authorization: Bearer tok-123456";
+	assert_int_equal(gjs_http_new(&http, &opts), 0);
+	text = gjs_http_redact(http, "token 'Bearer tok-123456' or tok-123456 is bad");
+	assert_string_equal(text, "token '[redacted]' or [redacted] is bad");
+	free(text);
+	gjs_http_free(http);
+
+	/* Basic: the encoded value, the pair and the password. */
+	opts.auth_header = "Authorization: Basic Ym90OnBhc3N3b3Jk";
+	assert_int_equal(gjs_http_new(&http, &opts), 0);
+	text = gjs_http_redact(http, "Ym90OnBhc3N3b3Jk bot:password password bot");
+	assert_string_equal(text, "[redacted] [redacted] [redacted] bot");
+	free(text);
+	gjs_http_free(http);
+
+	opts.auth_header = "PRIVATE-TOKEN: glpat-abcdef";
+	assert_int_equal(gjs_http_new(&http, &opts), 0);
+	text = gjs_http_redact(http, "glpat-abcdef");
+	assert_string_equal(text, "[redacted]");
+	free(text);
+	gjs_http_free(http);
+}
+
+static void json_ids_are_whole_numbers(void **state)
+{
+	static const char *const rejected[] = {
+		"6.6", "-1", "1e300", "\"1/../x\"", "\"7\\n::x\"", "\"\"", "\"12a\"",
+		"\"1234567890123456789\"", "true", "null", "{}",
+	};
+	cJSON *item;
+	char *id;
+
+	(void)state;
+	item = cJSON_Parse("1001");
+	id = gjs_json_id(item);
+	assert_string_equal(id, "1001");
+	free(id);
+	cJSON_Delete(item);
+	item = cJSON_Parse("\"42\"");
+	id = gjs_json_id(item);
+	assert_string_equal(id, "42");
+	free(id);
+	cJSON_Delete(item);
+
+	for (size_t i = 0; i < sizeof(rejected) / sizeof(rejected[0]); i++) {
+		item = cJSON_Parse(rejected[i]);
+		assert_non_null(item);
+		id = gjs_json_id(item);
+		if (id)
+			fail_msg("accepted %s as %s", rejected[i], id);
+		cJSON_Delete(item);
+	}
+}
+
+static void budget_stops_requests(void **state)
+{
+	gjs_http_options opts = GJS_HTTP_OPTIONS_INIT;
+	gjs_http_response resp = GJS_HTTP_RESPONSE_INIT;
+	gjs_http *http = NULL;
+	struct timespec pause = { 1, 100000000 };
+
+	(void)state;
+	opts.budget = 1;
+	assert_int_equal(gjs_http_new(&http, &opts), 0);
+	assert_true(gjs_http_budget_left(http) > 0.5);
+	nanosleep(&pause, NULL);
+	assert_true(gjs_http_budget_left(http) == 0);
+	assert_int_equal(gjs_http_request(http, &resp, "GET", "http://127.0.0.1:9/x", NULL),
+		GJS_ETIMEOUT);
+	assert_string_equal(gjs_error_last(), "GET http://127.0.0.1:9/x stopped: the time "
+		"budget of 1 s for all requests ran out");
+	assert_int_equal(resp.attempts, 0);
+	gjs_http_free(http);
+}
+
+static void read_only_rejects_changes(void **state)
+{
+	gjs_http_options opts = GJS_HTTP_OPTIONS_INIT;
+	gjs_http_response resp = GJS_HTTP_RESPONSE_INIT;
+	gjs_http *http = NULL;
+
+	(void)state;
+	opts.read_only = true;
+	assert_int_equal(gjs_http_new(&http, &opts), 0);
+	assert_int_equal(gjs_http_request(http, &resp, "POST", "http://127.0.0.1:9/x", "{}"),
+		GJS_EINVALID);
+	assert_string_equal(gjs_error_last(), "not sending POST http://127.0.0.1:9/x: this run "
+		"is read-only");
+	assert_int_equal(resp.attempts, 0);
+	gjs_http_free(http);
 }
 
 static void retry_wait_from_retry_after(void **state)
@@ -403,6 +529,11 @@ int main(void)
 		cmocka_unit_test(next_link_found_among_others),
 		cmocka_unit_test(next_link_absent_on_last_page),
 		cmocka_unit_test(next_link_with_several_relations),
+		cmocka_unit_test(next_link_needs_rel_parameter),
+		cmocka_unit_test(redact_removes_every_form_of_the_token),
+		cmocka_unit_test(json_ids_are_whole_numbers),
+		cmocka_unit_test(budget_stops_requests),
+		cmocka_unit_test(read_only_rejects_changes),
 		cmocka_unit_test(retry_wait_from_retry_after),
 		cmocka_unit_test(retry_wait_from_rate_limit_reset),
 		cmocka_unit_test(retry_wait_absent),

@@ -79,6 +79,10 @@ int gjs_http_request(gjs_http *http, gjs_http_response *resp, const char *method
  * from `resp`. */
 const char *gjs_http_header(const gjs_http_response *resp, const char *name);
 
+/* Parses a header that holds a non-negative decimal number (Retry-After
+ * in seconds, rate-limit counts and resets); -1 when absent or malformed. */
+double gjs_http_header_number(const gjs_http_response *resp, const char *name);
+
 /* Returns the target of the rel="next" entry of a Link header (RFC 8288),
  * or NULL. The caller frees it. */
 char *gjs_http_next_link(const gjs_http_response *resp);

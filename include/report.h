@@ -49,6 +49,10 @@ int gjs_report_check(gjs_buf *out, gjs_format format, const gjs_analysis *analys
 int gjs_report_diff(gjs_buf *out, gjs_format format, const gjs_diff *diff,
 	const gjs_catalog *catalog, const gjs_report_options *opts);
 
+/* Writes untrusted text as a Markdown inline code span, where Markdown,
+ * HTML, mentions and autolinks do nothing; safe inside table cells. */
+void gjs_report_markdown_code(gjs_buf *out, const char *text);
+
 /* Formats "METHOD /rest/..." of an operation into `out`. */
 void gjs_report_operation_name(gjs_buf *out, const gjs_operation *op);
 

@@ -609,31 +609,6 @@ static void build_status(struct run *run)
 	}
 }
 
-/* Writes `text` as a Markdown code span, delimited by one backtick more
- * than the longest run of backticks in it. Control characters become
- * spaces. */
-static void put_code_span(gjs_buf *out, const char *text)
-{
-	size_t longest = 0, row = 0;
-	bool pad = text[0] == '`' || (*text && text[strlen(text) - 1] == '`');
-
-	for (const char *p = text; *p; p++) {
-		row = *p == '`' ? row + 1 : 0;
-		if (row > longest)
-			longest = row;
-	}
-	for (size_t i = 0; i <= longest; i++)
-		gjs_buf_putc(out, '`');
-	if (pad)
-		gjs_buf_putc(out, ' ');
-	for (const char *p = text; *p; p++)
-		gjs_buf_putc(out, (unsigned char)*p < 0x20 || *p == 0x7f ? ' ' : *p);
-	if (pad)
-		gjs_buf_putc(out, ' ');
-	for (size_t i = 0; i <= longest; i++)
-		gjs_buf_putc(out, '`');
-}
-
 /*
  * Explains, when jira-scopes.reviewer is not set, that no trailer can
  * approve although the report requests one, and what can clear the status
@@ -652,7 +627,7 @@ static void no_reviewer_note(gjs_buf *out, const struct run *run)
 		"'EMAIL-GLOB'` before the bot.");
 	if (has_labels && policy->approval_label) {
 		gjs_buf_puts(out, " Until then only the label ");
-		put_code_span(out, policy->approval_label);
+		gjs_report_markdown_code(out, policy->approval_label);
 		gjs_buf_puts(out, " can clear the status.\n");
 	} else if (has_labels) {
 		gjs_buf_puts(out, " Until then nothing clears the status; setting "

@@ -489,8 +489,7 @@ char *gjs_http_next_link(const gjs_http_response *resp)
 	return NULL;
 }
 
-/* Parses a non-negative decimal number of a header; -1 when absent or bad. */
-static double header_number(const gjs_http_response *resp, const char *name)
+double gjs_http_header_number(const gjs_http_response *resp, const char *name)
 {
 	const char *value = gjs_http_header(resp, name);
 	char *end;
@@ -517,7 +516,7 @@ double gjs_http_retry_wait(const gjs_http_response *resp, double now)
 	double seconds, reset;
 
 	if (retry_after) {
-		seconds = header_number(resp, "Retry-After");
+		seconds = gjs_http_header_number(resp, "Retry-After");
 		if (seconds >= 0)
 			return seconds;
 		/* Retry-After may also be an HTTP date. */
@@ -526,8 +525,8 @@ double gjs_http_retry_wait(const gjs_http_response *resp, double now)
 			return reset > now ? reset - now : 0;
 	}
 
-	if (header_number(resp, "X-RateLimit-Remaining") == 0) {
-		reset = header_number(resp, "X-RateLimit-Reset");
+	if (gjs_http_header_number(resp, "X-RateLimit-Remaining") == 0) {
+		reset = gjs_http_header_number(resp, "X-RateLimit-Reset");
 		if (reset >= EPOCH_THRESHOLD)
 			return reset > now ? reset - now : 0;
 		if (reset >= 0)
@@ -535,8 +534,8 @@ double gjs_http_retry_wait(const gjs_http_response *resp, double now)
 	}
 
 	/* GitLab: RateLimit-Reset counts when the quota is spent or on a 429. */
-	if (resp->status == 429 || header_number(resp, "RateLimit-Remaining") == 0) {
-		reset = header_number(resp, "RateLimit-Reset");
+	if (resp->status == 429 || gjs_http_header_number(resp, "RateLimit-Remaining") == 0) {
+		reset = gjs_http_header_number(resp, "RateLimit-Reset");
 		if (reset >= EPOCH_THRESHOLD)
 			return reset > now ? reset - now : 0;
 		if (reset >= 0)
@@ -566,7 +565,7 @@ static bool should_retry_status(const gjs_http_response *resp, const char *metho
 		return is_idempotent(method);
 	/* GitHub answers rate limits with 403 and one of these headers. */
 	if (resp->status == 403 &&
-	    (header_number(resp, "X-RateLimit-Remaining") == 0 ||
+	    (gjs_http_header_number(resp, "X-RateLimit-Remaining") == 0 ||
 	     gjs_http_header(resp, "Retry-After")))
 		return true;
 	return false;

@@ -249,19 +249,6 @@ static const char *permission_hint(gjs_provider_kind kind)
 	return "check the token's permissions";
 }
 
-/* Reads a non-negative number header; -1 when absent or malformed. */
-static double header_number(const gjs_http_response *resp, const char *name)
-{
-	const char *value = gjs_http_header(resp, name);
-	char *end;
-	double number;
-
-	if (!value || !*value)
-		return -1;
-	number = strtod(value, &end);
-	return *end || number < 0 ? -1 : number;
-}
-
 /*
  * Explains a used-up rate limit (GitHub: 403 or 429 with
  * X-RateLimit-Remaining: 0, X-RateLimit-Reset in epoch seconds) with the
@@ -270,13 +257,13 @@ static double header_number(const gjs_http_response *resp, const char *name)
 static bool explain_rate_limit(gjs_buf *detail, const gjs_provider *p,
 	const gjs_http_response *resp)
 {
-	double reset = header_number(resp, "X-RateLimit-Reset");
+	double reset = gjs_http_header_number(resp, "X-RateLimit-Reset");
 	time_t when;
 	struct tm tm;
 	char stamp[32];
 
 	if ((resp->status != 403 && resp->status != 429) ||
-	    header_number(resp, "X-RateLimit-Remaining") != 0)
+	    gjs_http_header_number(resp, "X-RateLimit-Remaining") != 0)
 		return false;
 	gjs_buf_printf(detail, ": the API rate limit of %s is used up", p->token_source);
 	when = (time_t)reset;
@@ -346,7 +333,7 @@ int gjs_provider_call(gjs_provider *p, gjs_http_response *resp, const char *meth
 	explain_status(&detail, p, resp);
 	gjs_error_set("could not %s: %s", action, gjs_buf_cstr(&detail));
 	error = resp->status == 401 || resp->status == 404 ||
-		(resp->status == 403 && header_number(resp, "X-RateLimit-Remaining") != 0) ||
+		(resp->status == 403 && gjs_http_header_number(resp, "X-RateLimit-Remaining") != 0) ||
 		(resp->status >= 300 && resp->status < 400) ? GJS_EINVALID : GJS_ENETWORK;
 
 done:
@@ -393,7 +380,7 @@ int gjs_provider_get_account(gjs_provider *p, const char *url, void **account)
 	 * token works everywhere else. */
 	refused_ok = resp.status == 400 || resp.status == 403 || resp.status == 404 ||
 		(resp.status == 401 && p->pr->kind == GJS_PROVIDER_BITBUCKET);
-	if (error < 0 && refused_ok && header_number(&resp, "X-RateLimit-Remaining") != 0) {
+	if (error < 0 && refused_ok && gjs_http_header_number(&resp, "X-RateLimit-Remaining") != 0) {
 		gjs_error_clear();
 		error = 0;
 		goto done;

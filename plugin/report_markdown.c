@@ -29,7 +29,7 @@ static size_t bidi_control_length(const unsigned char *p)
  * than the longest run inside, as CommonMark requires, and '|' is escaped
  * so that the span cannot end a table cell (GitHub reads "\|" as a pipe).
  */
-static void put_code(gjs_buf *out, const char *text)
+void gjs_report_markdown_code(gjs_buf *out, const char *text)
 {
 	size_t longest = 0;
 	size_t run = 0;
@@ -84,12 +84,12 @@ static void put_location(gjs_buf *out, const gjs_call_site *site, const gjs_repo
 
 	gjs_buf_printf(&location, "%s:%u", site->file, site->line);
 	if (!opts->link_prefix) {
-		put_code(out, location.ptr);
+		gjs_report_markdown_code(out, location.ptr);
 		gjs_buf_free(&location);
 		return;
 	}
 	gjs_buf_putc(out, '[');
-	put_code(out, location.ptr);
+	gjs_report_markdown_code(out, location.ptr);
 	gjs_buf_printf(out, "](%s", opts->link_prefix);
 	put_url_path(out, site->file);
 	if (opts->link_line_format) {
@@ -111,7 +111,7 @@ static void put_operation(gjs_buf *out, const gjs_call_site *site, const gjs_cat
 		gjs_report_operation_name(&name, gjs_catalog_get(catalog, site->required_op));
 	else
 		gjs_buf_printf(&name, "%s %s", site->method ? site->method : "?", site->path);
-	put_code(out, name.ptr);
+	gjs_report_markdown_code(out, name.ptr);
 	if (!site->method && site->op_count > 1)
 		gjs_buf_printf(out, " (method unknown, %zu operations match)", site->op_count);
 	gjs_buf_free(&name);
@@ -140,7 +140,7 @@ static void put_scopes_md(gjs_buf *out, const gjs_strvec *scopes)
 	for (size_t i = 0; i < scopes->count; i++) {
 		if (i)
 			gjs_buf_puts(out, ", ");
-		put_code(out, scopes->items[i]);
+		gjs_report_markdown_code(out, scopes->items[i]);
 	}
 }
 
@@ -193,7 +193,7 @@ static bool put_added_table(gjs_buf *out, const gjs_diff_app *entry, const gjs_r
 		const gjs_report_review *review = find_review(opts, entry->path, added->scope);
 
 		gjs_buf_puts(out, "| ");
-		put_code(out, added->scope);
+		gjs_report_markdown_code(out, added->scope);
 		if (added->previously_declared)
 			gjs_buf_puts(out, " (declared before, put to new use)");
 		if (added->unknown)
@@ -204,7 +204,7 @@ static bool put_added_table(gjs_buf *out, const gjs_diff_app *entry, const gjs_r
 			gjs_buf_puts(out, "not needed");
 		} else if (review && review->reviewed) {
 			gjs_buf_puts(out, "reviewed by ");
-			put_code(out, review->reviewer ? review->reviewer : "a reviewer");
+			gjs_report_markdown_code(out, review->reviewer ? review->reviewer : "a reviewer");
 		} else {
 			gjs_buf_puts(out, "**needed**");
 			needs_review = true;
@@ -227,7 +227,7 @@ static bool diff_app_markdown(gjs_buf *out, const gjs_diff_app *entry, const gjs
 	bool needs_review = false;
 
 	gjs_buf_puts(out, "#### ");
-	put_code(out, entry->path);
+	gjs_report_markdown_code(out, entry->path);
 	gjs_buf_printf(out, " (%s)", gjs_declaration_kind_name(entry->kind));
 	if (entry->change == GJS_APP_ADDED)
 		gjs_buf_puts(out, ", new app");
@@ -236,7 +236,7 @@ static bool diff_app_markdown(gjs_buf *out, const gjs_diff_app *entry, const gjs
 	gjs_buf_puts(out, "\n\n");
 	if (error) {
 		gjs_buf_puts(out, "**Error:** ");
-		put_code(out, error);
+		gjs_report_markdown_code(out, error);
 		gjs_buf_puts(out, "\n\n");
 		return false;
 	}
@@ -248,7 +248,7 @@ static bool diff_app_markdown(gjs_buf *out, const gjs_diff_app *entry, const gjs
 			size_t shown = added->justified_count < call_limit ? added->justified_count : call_limit;
 
 			gjs_buf_puts(out, "Call sites that need ");
-			put_code(out, added->scope);
+			gjs_report_markdown_code(out, added->scope);
 			gjs_buf_puts(out, added->justified_count ? ":\n" : ": none\n");
 			for (size_t j = 0; j < shown; j++)
 				put_call_item(out, &entry->head->calls[added->justified_by[j]], catalog, opts, "");
@@ -265,7 +265,7 @@ static bool diff_app_markdown(gjs_buf *out, const gjs_diff_app *entry, const gjs
 			size_t shown = total < call_limit ? total : call_limit;
 
 			gjs_buf_puts(out, "- ");
-			put_code(out, removed->scope);
+			gjs_report_markdown_code(out, removed->scope);
 			gjs_buf_puts(out, total ? ", **still needed by:**\n" : "\n");
 			for (size_t j = 0; j < shown; j++)
 				put_call_item(out, &entry->head->calls[removed->still_needed_by[j]], catalog,
@@ -304,9 +304,9 @@ static bool diff_markdown_body(gjs_buf *out, const gjs_diff *diff, const gjs_cat
 	gjs_buf_puts(out, "### Jira scope changes\n\n");
 	if (opts->base_label && opts->head_label) {
 		gjs_buf_puts(out, "From ");
-		put_code(out, opts->base_label);
+		gjs_report_markdown_code(out, opts->base_label);
 		gjs_buf_puts(out, " to ");
-		put_code(out, opts->head_label);
+		gjs_report_markdown_code(out, opts->head_label);
 		gjs_buf_puts(out, ".\n\n");
 	}
 	for (size_t i = 0; i < diff->app_count; i++) {
@@ -399,11 +399,11 @@ int gjs_report_check_markdown(gjs_buf *out, const gjs_analysis *analysis, const 
 		const gjs_app *app = &analysis->apps[a];
 
 		gjs_buf_puts(out, "#### ");
-		put_code(out, app->decl->path);
+		gjs_report_markdown_code(out, app->decl->path);
 		gjs_buf_printf(out, " (%s)\n\n", gjs_declaration_kind_name(app->decl->kind));
 		if (app->decl->error) {
 			gjs_buf_puts(out, "**Error:** ");
-			put_code(out, app->decl->error);
+			gjs_report_markdown_code(out, app->decl->error);
 			gjs_buf_puts(out, "\n\n");
 			continue;
 		}
@@ -419,7 +419,7 @@ int gjs_report_check_markdown(gjs_buf *out, const gjs_analysis *analysis, const 
 			gjs_buf_puts(out, "**Unjustified:**");
 			for (size_t i = 0; i < app->unjustified_count; i++) {
 				gjs_buf_puts(out, i ? ", " : " ");
-				put_code(out, app->decl->scopes[app->unjustified[i]].scope);
+				gjs_report_markdown_code(out, app->decl->scopes[app->unjustified[i]].scope);
 			}
 			gjs_buf_puts(out, "\n\n");
 		}
@@ -427,7 +427,7 @@ int gjs_report_check_markdown(gjs_buf *out, const gjs_analysis *analysis, const 
 			gjs_buf_puts(out, "**Unknown:**");
 			for (size_t i = 0; i < app->unknown_count; i++) {
 				gjs_buf_puts(out, i ? ", " : " ");
-				put_code(out, app->decl->scopes[app->unknown[i]].scope);
+				gjs_report_markdown_code(out, app->decl->scopes[app->unknown[i]].scope);
 			}
 			gjs_buf_puts(out, "\n\n");
 		}

@@ -293,8 +293,15 @@ static bool scalar_is_null(const yaml_reader *reader)
  */
 static bool scalar_is_merge_key(const yaml_reader *reader)
 {
-	return reader->event.type == YAML_SCALAR_EVENT &&
-	       reader->event.data.scalar.style == YAML_PLAIN_SCALAR_STYLE && scalar_is(reader, "<<");
+	const char *tag;
+
+	if (reader->event.type != YAML_SCALAR_EVENT)
+		return false;
+	/* A `!!merge` tag makes any key a merge key, whatever its quoting. */
+	tag = (const char *)reader->event.data.scalar.tag;
+	if (tag && !strcmp(tag, "tag:yaml.org,2002:merge"))
+		return true;
+	return reader->event.data.scalar.style == YAML_PLAIN_SCALAR_STYLE && scalar_is(reader, "<<");
 }
 
 static int reject_merge_key(yaml_reader *reader)
@@ -430,6 +437,9 @@ static int yaml_read_key(yaml_reader *reader, const char *wanted, const char *wh
 
 		if (scalar_is_merge_key(reader))
 			return reject_merge_key(reader);
+		/* An alias key could stand for `wanted` (`*p :` with `&p permissions`). */
+		if (reader->event.type == YAML_ALIAS_EVENT)
+			return reject_alias(reader, "a mapping key");
 		match = reader->event.type == YAML_SCALAR_EVENT && scalar_is(reader, wanted);
 		if (match && seen) {
 			set_error(reader->decl, event_line(reader),

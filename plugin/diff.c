@@ -126,20 +126,25 @@ static void compute_added(gjs_diff_app *entry, const gjs_catalog *catalog, const
 		const gjs_declared_scope *declared = &app->decl->scopes[s];
 		const char *broad_reason = policy ? gjs_policy_broad_reason(policy, declared->scope) : NULL;
 		bool in_base = list_contains(base, declared->scope);
+		bool unknown;
 		size_t new_operations;
 		gjs_added_scope *added;
 
 		/* A scope on both sides matters only when it is broad and put to new use. */
 		if (in_base && !broad_reason)
 			continue;
-		new_operations = count_new_operations(catalog, app, declared->scope, base, head);
+		/* A name Atlassian does not define allows nothing, so counting its
+		 * operations, a pass over the catalog per scope, is skipped. */
+		unknown = gjs_catalog_scope_kind(catalog, declared->scope) == GJS_SCOPE_UNKNOWN;
+		new_operations = unknown ? 0 :
+			count_new_operations(catalog, app, declared->scope, base, head);
 		if (in_base && !new_operations)
 			continue;
 
 		added = append_added(entry, declared);
 		added->broad_reason = broad_reason;
 		added->previously_declared = in_base;
-		added->unknown = gjs_catalog_scope_kind(catalog, declared->scope) == GJS_SCOPE_UNKNOWN;
+		added->unknown = unknown;
 		added->new_operations = new_operations;
 		for (size_t c = 0; c < app->call_count; c++) {
 			const gjs_call_site *site = &app->calls[c];

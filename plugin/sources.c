@@ -11,16 +11,12 @@
 
 #include "analysis_builder.h"
 
-/* Files are checked against the deadline every this many entries. */
-#define DEADLINE_STRIDE 256
-
 struct tree_walk {
 	const char *prefix; /* folder of the walked subtree, with a final '/', or "" */
 	git_repository *repo;
 	git_odb *odb;
 	gjs_analysis_builder *builder;
 	double deadline;
-	size_t visited;
 	int error;
 };
 
@@ -108,7 +104,7 @@ static int visit_entry(const char *root, const git_tree_entry *entry, void *payl
 
 	if (git_tree_entry_type(entry) == GIT_OBJECT_TREE)
 		return 0;
-	if (walk->deadline > 0 && ++walk->visited % DEADLINE_STRIDE == 0 && gjs_now() > walk->deadline) {
+	if (walk->deadline > 0 && gjs_now() > walk->deadline) {
 		gjs_error_set("the time budget ran out while reading the tree");
 		walk->error = GJS_ETIMEOUT;
 		return -1;

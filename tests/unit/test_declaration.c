@@ -806,9 +806,40 @@ static int teardown(void **state)
 	return rmdir(temp_dir);
 }
 
+/* Keys that other YAML readers resolve to `permissions` must not hide it. */
+static void forge_hidden_keys_are_errors(void **state)
+{
+	static const struct {
+		const char *text;
+		const char *error;
+	} cases[] = {
+		{ "app:\n  name: &p permissions\n*p :\n  scopes:\n    - manage:jira-configuration\n",
+			"manifest.yml:3: YAML alias used as a mapping key; write the value out in place of the alias" },
+		{ "base: &b\n  permissions:\n    scopes: [manage:jira-configuration]\n!!merge \"<<\": *b\n",
+			"manifest.yml:4: YAML merge key `<<` is not supported here; write the keys out in place of the merge" },
+		{ "base: &b\n  permissions:\n    scopes: [manage:jira-configuration]\n!!merge x: *b\n",
+			"manifest.yml:4: YAML merge key `<<` is not supported here; write the keys out in place of the merge" },
+		{ "permissions:\n  name: &s scopes\n  *s :\n    - manage:jira-configuration\n",
+			"manifest.yml:3: YAML alias used as a mapping key; write the value out in place of the alias" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		gjs_declaration *decl = NULL;
+
+		assert_int_equal(gjs_declaration_parse(&decl, GJS_DECL_FORGE, "manifest.yml", cases[i].text,
+					 strlen(cases[i].text)), 0);
+		assert_non_null(decl->error);
+		assert_string_equal(decl->error, cases[i].error);
+		assert_int_equal(decl->scope_count, 0);
+		gjs_declaration_free(decl);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(forge_hidden_keys_are_errors),
 		cmocka_unit_test(test_kind_for_path),
 		cmocka_unit_test(test_kind_name),
 		cmocka_unit_test(test_dir_top_level_and_nested),

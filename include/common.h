@@ -81,8 +81,9 @@ bool gjs_strvec_contains(const gjs_strvec *vec, const char *s);
 void gjs_strvec_sort_unique(gjs_strvec *vec);
 void gjs_strvec_clear(gjs_strvec *vec);
 
-/* Replaces control characters (but tab) with '?' so that text from files,
- * commits or HTTP responses cannot drive a terminal. Returns a new string. */
+/* Replaces control characters (but tab), C1 controls and Unicode
+ * bidirectional controls with '?' so that text from files, commits or HTTP
+ * responses cannot drive a terminal or reorder a line. Returns a new string. */
 char *gjs_sanitize(const char *s);
 
 /*

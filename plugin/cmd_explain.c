@@ -162,6 +162,7 @@ static int explain_scope(struct explain_result *result, const gjs_catalog *catal
 	gjs_scope_kind kind = gjs_catalog_scope_kind(catalog, scope);
 	const char *kind_name = "classic";
 	gjs_buf headline = GJS_BUF_INIT;
+	char *clean;
 
 	for (size_t i = 0; i < gjs_catalog_count(catalog); i++) {
 		const gjs_operation *op = gjs_catalog_get(catalog, i);
@@ -175,9 +176,11 @@ static int explain_scope(struct explain_result *result, const gjs_catalog *catal
 	switch (kind) {
 	case GJS_SCOPE_UNKNOWN:
 		gjs_fatal("no operation needs scope '%s'", scope);
+		clean = gjs_sanitize(scope);
 		fprintf(stderr, "hint: '%s' is not a scope the Jira specs define; check its spelling "
 				"(scope names are case-sensitive)\n",
-			scope);
+			clean);
+		free(clean);
 		return GJS_EXIT_FATAL;
 	case GJS_SCOPE_PLATFORM:
 		gjs_buf_printf(&headline, "%s: platform scope, no Jira REST operation needs it", scope);

@@ -223,17 +223,40 @@ void gjs_strvec_clear(gjs_strvec *vec)
 	vec->count = vec->alloc = 0;
 }
 
+/* Reports the length of a UTF-8 sequence at `p` that a terminal would act
+ * on: a C1 control (U+0080 to U+009F, such as CSI) or a bidirectional
+ * control (LRM, RLM, U+202A to U+202E, U+2066 to U+2069); 0 for others. */
+static size_t terminal_control_length(const unsigned char *p)
+{
+	if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+		return 2;
+	if (p[0] != 0xe2)
+		return 0;
+	if (p[1] == 0x80 && (p[2] == 0x8e || p[2] == 0x8f || (p[2] >= 0xaa && p[2] <= 0xae)))
+		return 3;
+	if (p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9)
+		return 3;
+	return 0;
+}
+
 char *gjs_sanitize(const char *s)
 {
-	char *copy = gjs_xstrdup(s);
+	gjs_buf clean = GJS_BUF_INIT;
 
-	for (char *p = copy; *p; p++) {
+	for (const char *p = s; *p; p++) {
 		unsigned char c = (unsigned char)*p;
+		size_t control = terminal_control_length((const unsigned char *)p);
 
-		if ((c < 0x20 && c != '\t') || c == 0x7f)
-			*p = '?';
+		if (control) {
+			gjs_buf_putc(&clean, '?');
+			p += control - 1;
+		} else if ((c < 0x20 && c != '\t') || c == 0x7f) {
+			gjs_buf_putc(&clean, '?');
+		} else {
+			gjs_buf_putc(&clean, (char)c);
+		}
 	}
-	return copy;
+	return gjs_buf_detach(&clean);
 }
 
 bool gjs_glob_match(const char *pattern, const char *path)

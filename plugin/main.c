@@ -86,7 +86,7 @@ int main(int argc, char **argv)
 			printf("git-jira-scopes version %s\n", GJS_VERSION);
 			return GJS_EXIT_OK;
 		} else {
-			fprintf(stderr, "error: unknown option '%s'\n", argv[arg]);
+			gjs_print_error("unknown option '%s'", argv[arg]);
 			fputs(usage_text, stderr);
 			return GJS_EXIT_USAGE;
 		}
@@ -109,7 +109,7 @@ int main(int argc, char **argv)
 		return status;
 	}
 
-	fprintf(stderr, "error: '%s' is not a git jira-scopes command\n", argv[arg]);
+	gjs_print_error("'%s' is not a git jira-scopes command", argv[arg]);
 	fputs(usage_text, stderr);
 	return GJS_EXIT_USAGE;
 }

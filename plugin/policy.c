@@ -173,6 +173,15 @@ int gjs_policy_load(gjs_policy **out, git_config *cfg)
 		error = GJS_EINVALID;
 		goto done;
 	}
+	/* git reads a trailer key as letters, digits and '-'; any other key
+	 * could never match, so no broad scope could ever be reviewed. */
+	if (strspn(policy->trailer, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-") !=
+	    strlen(policy->trailer)) {
+		gjs_error_set("invalid value '%s' of jira-scopes.trailer: a trailer key has only letters, "
+			      "digits and '-', such as Scopes-Reviewed-by", policy->trailer);
+		error = GJS_EINVALID;
+		goto done;
+	}
 	policy->broad_is_default = policy->broad.count == 0;
 	if (!policy->refs.count)
 		gjs_strvec_push(&policy->refs, "refs/heads/*");

@@ -139,6 +139,9 @@ static void invalid_values_name_the_key(void **state)
 			"invalid value '-1' of jira-scopes.timeout: expected a positive number of seconds" },
 		{ "[jira-scopes]\n\tallowBreakglass = perhaps\n",
 			"invalid value 'perhaps' of jira-scopes.allowBreakglass: expected true or false" },
+		{ "[jira-scopes]\n\ttrailer = Reviewed by:\n",
+			"invalid value 'Reviewed by:' of jira-scopes.trailer: a trailer key has only letters, "
+			"digits and '-', such as Scopes-Reviewed-by" },
 		{ "[jira-scopes]\n\tmaxFileSize = huge\n",
 			"invalid value 'huge' of jira-scopes.maxFileSize: expected a positive size in bytes "
 			"(k, m and g suffixes allowed)" },

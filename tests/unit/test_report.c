@@ -152,14 +152,19 @@ static void text_report_sanitizes_control_characters(void **state)
 	gjs_source_file files[] = {
 		FILE_ENTRY("manifest.yml", base_manifest),
 		FILE_ENTRY("src/\033[31mred.js", put_call),
+		FILE_ENTRY("lib/\xc2\x9b" "2J\xe2\x80\xae" "evil.js", put_call),
 	};
 
 	(void)state;
 	opts.catalog = catalog;
-	assert_int_equal(gjs_analyze_files(&analysis, files, 2, &opts), 0);
+	assert_int_equal(gjs_analyze_files(&analysis, files, 3, &opts), 0);
 	assert_int_equal(gjs_report_check(&out, GJS_FORMAT_TEXT, analysis, catalog, &report), 0);
 	assert_null(strchr(out.ptr, '\033'));
 	assert_non_null(strstr(out.ptr, "src/?[31mred.js:1  PUT /rest/api/3/issue/{issueIdOrKey}"));
+	/* C1 controls (CSI) and bidirectional overrides go too. */
+	assert_null(strstr(out.ptr, "\xc2\x9b"));
+	assert_null(strstr(out.ptr, "\xe2\x80\xae"));
+	assert_non_null(strstr(out.ptr, "lib/?2J?evil.js:1  PUT /rest/api/3/issue/{issueIdOrKey}"));
 	gjs_buf_free(&out);
 	gjs_analysis_free(analysis);
 }

@@ -242,18 +242,25 @@ static gjs_app *find_owner(gjs_analysis *analysis, const char *path)
 	return owner;
 }
 
+/* Reports whether an array that only ever grows by one from empty needs
+ * more room for element `count`: its room doubles at each power of two. */
+static bool needs_room(size_t count)
+{
+	return (count & (count - 1)) == 0;
+}
+
 static void push_call(gjs_call_site **items, size_t *count, gjs_call_site *site)
 {
-	size_t alloc = *count; /* arrays grow one by one here; counts are small */
-
-	*items = gjs_xrealloc(*items, (alloc + 1) * sizeof(**items));
+	if (needs_room(*count))
+		*items = gjs_xrealloc(*items, (*count ? *count * 2 : 1) * sizeof(**items));
 	(*items)[(*count)++] = *site;
 	memset(site, 0, sizeof(*site));
 }
 
 static void push_index(size_t **items, size_t *count, size_t value)
 {
-	*items = gjs_xrealloc(*items, (*count + 1) * sizeof(**items));
+	if (needs_room(*count))
+		*items = gjs_xrealloc(*items, (*count ? *count * 2 : 1) * sizeof(**items));
 	(*items)[(*count)++] = value;
 }
 

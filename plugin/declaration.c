@@ -765,9 +765,11 @@ static void config_outline_free(config_outline *outline)
 	free(outline->bare_lines);
 }
 
+/* Blanks that libgit2's config parser skips before a key or a section
+ * header; missing one here would let an [include] section slip past. */
 static bool is_config_space(char c)
 {
-	return c == ' ' || c == '\t' || c == '\r';
+	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
 }
 
 static bool is_scope_separator(char c)
@@ -859,6 +861,9 @@ static void config_outline_scan(config_outline *outline, const char *data, size_
 	const char *stop = data + len;
 	unsigned line = 1;
 
+	/* libgit2 skips a UTF-8 byte order mark at the start of the file. */
+	if (len >= 3 && !memcmp(p, "\xef\xbb\xbf", 3))
+		p += 3;
 	while (p < stop) {
 		const char *end = memchr(p, '\n', (size_t)(stop - p));
 

@@ -836,9 +836,32 @@ static void forge_hidden_keys_are_errors(void **state)
 	}
 }
 
+/* An include section hidden behind a byte order mark or a vertical tab
+ * would make libgit2 read a file outside the revision. */
+static void scopes_file_hidden_include_is_error(void **state)
+{
+	static const char *const texts[] = {
+		"\xef\xbb\xbf[include]\n\tpath = /etc/passwd\n",
+		"[scopes]\n\tscope = read:jira-work\n\v[include]\n\tpath = /etc/passwd\n",
+		"[scopes]\n\tscope = read:jira-work\n\f[includeIf \"gitdir:/\"]\n\tpath = /etc/passwd\n",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		gjs_declaration *decl = NULL;
+
+		assert_int_equal(gjs_declaration_parse(&decl, GJS_DECL_SCOPES_FILE, ".jira-scopes", texts[i],
+					 strlen(texts[i])), 0);
+		assert_non_null(decl->error);
+		assert_non_null(strstr(decl->error, "include sections are not supported in .jira-scopes"));
+		gjs_declaration_free(decl);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(scopes_file_hidden_include_is_error),
 		cmocka_unit_test(forge_hidden_keys_are_errors),
 		cmocka_unit_test(test_kind_for_path),
 		cmocka_unit_test(test_kind_name),

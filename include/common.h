@@ -81,6 +81,11 @@ bool gjs_strvec_contains(const gjs_strvec *vec, const char *s);
 void gjs_strvec_sort_unique(gjs_strvec *vec);
 void gjs_strvec_clear(gjs_strvec *vec);
 
+/* Returns the length of a Unicode bidirectional control character (LRM,
+ * RLM, U+202A to U+202E, U+2066 to U+2069) at the start of a NUL-terminated
+ * `text`, or 0. Such characters make text show in another order. */
+size_t gjs_bidi_control_length(const char *text);
+
 /* Replaces control characters (but tab), C1 controls and Unicode
  * bidirectional controls with '?' so that text from files, commits or HTTP
  * responses cannot drive a terminal or reorder a line. Returns a new string. */

@@ -223,13 +223,10 @@ void gjs_strvec_clear(gjs_strvec *vec)
 	vec->count = vec->alloc = 0;
 }
 
-/* Reports the length of a UTF-8 sequence at `p` that a terminal would act
- * on: a C1 control (U+0080 to U+009F, such as CSI) or a bidirectional
- * control (LRM, RLM, U+202A to U+202E, U+2066 to U+2069); 0 for others. */
-static size_t terminal_control_length(const unsigned char *p)
+size_t gjs_bidi_control_length(const char *text)
 {
-	if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
-		return 2;
+	const unsigned char *p = (const unsigned char *)text;
+
 	if (p[0] != 0xe2)
 		return 0;
 	if (p[1] == 0x80 && (p[2] == 0x8e || p[2] == 0x8f || (p[2] >= 0xaa && p[2] <= 0xae)))
@@ -239,13 +236,23 @@ static size_t terminal_control_length(const unsigned char *p)
 	return 0;
 }
 
+/* Returns the length of a UTF-8 sequence at `p` that a terminal would act
+ * on: a C1 control (U+0080 to U+009F, such as CSI) or a bidirectional
+ * control; 0 for other text. */
+static size_t terminal_control_length(const char *p)
+{
+	if ((unsigned char)p[0] == 0xc2 && (unsigned char)p[1] >= 0x80 && (unsigned char)p[1] <= 0x9f)
+		return 2;
+	return gjs_bidi_control_length(p);
+}
+
 char *gjs_sanitize(const char *s)
 {
 	gjs_buf clean = GJS_BUF_INIT;
 
 	for (const char *p = s; *p; p++) {
 		unsigned char c = (unsigned char)*p;
-		size_t control = terminal_control_length((const unsigned char *)p);
+		size_t control = terminal_control_length(p);
 
 		if (control) {
 			gjs_buf_putc(&clean, '?');

@@ -84,9 +84,12 @@ static void add_secret(gjs_strvec *secrets, const char *value, size_t len)
 
 static int longer_first(const void *a, const void *b)
 {
-	size_t la = strlen(*(char *const *)a), lb = strlen(*(char *const *)b);
+	size_t left = strlen(*(char *const *)a);
+	size_t right = strlen(*(char *const *)b);
 
-	return la < lb ? 1 : la > lb ? -1 : 0;
+	if (left == right)
+		return 0;
+	return left < right ? 1 : -1;
 }
 
 /* Lists the forms in which a server might echo the credential back. */

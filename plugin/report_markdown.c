@@ -9,20 +9,6 @@
 
 #include "report.h"
 
-/* Reports the length of a Unicode bidirectional control character (LRM,
- * RLM, U+202A to U+202E, U+2066 to U+2069) at `p`, or 0. Such characters in
- * a file name could make the comment show text in another order. */
-static size_t bidi_control_length(const unsigned char *p)
-{
-	if (p[0] != 0xe2)
-		return 0;
-	if (p[1] == 0x80 && (p[2] == 0x8e || p[2] == 0x8f || (p[2] >= 0xaa && p[2] <= 0xae)))
-		return 3;
-	if (p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9)
-		return 3;
-	return 0;
-}
-
 /*
  * Writes untrusted text as an inline code span, where Markdown, HTML,
  * mentions and autolinks have no effect. The fence is one backtick longer
@@ -45,7 +31,7 @@ void gjs_report_markdown_code(gjs_buf *out, const char *text)
 		gjs_buf_putc(out, ' ');
 	for (const char *p = text; *p; p++) {
 		unsigned char c = (unsigned char)*p;
-		size_t bidi = bidi_control_length((const unsigned char *)p);
+		size_t bidi = gjs_bidi_control_length(p);
 
 		if (bidi) {
 			gjs_buf_putc(out, '?');
